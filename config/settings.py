@@ -1,0 +1,151 @@
+"""newsbot's settings: defaults from defaults.toml, overridden by NEWSBOT_* environment variables and .env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from pydantic_settings.exceptions import SettingsError
+
+from config.errors import ConfigError
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+
+
+def _ids(value: object) -> frozenset[int]:
+    """Parse "1, 2,3" (or a list) into a set of Telegram ids."""
+    if value is None or value == "":
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else value
+    try:
+        return frozenset(int(str(item).strip()) for item in items if str(item).strip())  # type: ignore[union-attr]
+    except ValueError as exc:
+        raise ValueError(f"expected comma-separated numeric ids, got {value!r}") from exc
+
+
+class Settings(BaseSettings):
+    """Every knob newsbot has. Field names map to NEWSBOT_<NAME> environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        toml_file=DEFAULTS_FILE,
+    )
+
+    # Store
+    data_dir: Path = Field(Path("./data"), description="Folder of the Chroma store and the keyword index.")
+    store: Literal["local", "http"] = Field("local", description="A Chroma folder, or a Chroma server.")
+    chroma_host: str = Field("127.0.0.1", description="Chroma server host (store=http).")
+    chroma_port: int = Field(8000, description="Chroma server port (store=http).")
+    chroma_ssl: bool = Field(False, description="Talk HTTPS to the Chroma server.")
+    chroma_token: SecretStr | None = Field(None, description="Chroma server auth token (store=http).")
+    collection: str = Field("newsbot", description="Chroma collection name.")
+    seeds_dir: Path = Field(Path("./seeds"), description="Articles ingested when the store is empty.")
+
+    # Embeddings and chunking
+    embedding: Literal["local", "openai"] = Field("local", description="Embedding model provider.")
+    openai_embedding_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
+    embed_batch_size: int = Field(64, ge=1, description="Texts embedded per batch.")
+    chunk_size: int = Field(200, ge=32, le=256, description="Chunk size in the model's word pieces.")
+    chunk_overlap: int = Field(30, ge=0, description="Overlap between chunks, in word pieces.")
+
+    # Language model
+    llm: Literal["auto", "extractive", "openai"] = Field("auto", description="Who writes the answer.")
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "NEWSBOT_OPENAI_API_KEY"),
+        description="OpenAI (or compatible server) API key.",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "NEWSBOT_OPENAI_BASE_URL"),
+        description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1.",
+    )
+    openai_model: str = Field("gpt-4o-mini", description="Chat model name.")
+    llm_max_tokens: int = Field(700, ge=16, description="Longest answer, in tokens.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds the LLM may take, retries included.")
+    llm_max_retries: int = Field(3, ge=0, description="Retries on timeouts, 429 and 5xx.")
+
+    # Retrieval and conversation
+    top_k: int = Field(6, ge=1, le=50, description="Passages an answer is built from.")
+    candidates: int = Field(50, ge=1, le=500, description="Candidates ranked per retriever.")
+    history_turns: int = Field(6, ge=0, description="Conversation turns kept for follow-ups.")
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "NEWSBOT_TELEGRAM_BOT_TOKEN"),
+        description="Bot token from @BotFather.",
+    )
+    telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API base URL.")
+    telegram_mode: Literal["polling", "webhook"] = Field("polling", description="How updates arrive.")
+    telegram_webhook_url: str = Field("", description="Public HTTPS URL of the webhook.")
+    telegram_webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
+    telegram_webhook_port: int = Field(8443, description="Port the webhook server binds.")
+    telegram_allowed_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), description="User/chat ids allowed; empty: all.")
+    telegram_admin_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), description="User ids that may add articles.")
+    telegram_rate_limit: int = Field(10, ge=1, description="Questions per user per minute.")
+
+    log_level: str = Field("WARNING", description="Logging level.")
+
+    @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> frozenset[int]:
+        return _ids(value)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def llm_mode(self) -> Literal["extractive", "openai"]:
+        """The answer writer in force: "auto" means OpenAI exactly when a key is set."""
+        if self.llm == "auto":
+            return "openai" if self.openai_api_key else "extractive"
+        return self.llm
+
+    def public_view(self) -> dict[str, object]:
+        """The effective settings as plain values, secrets masked."""
+        shown: dict[str, object] = {}
+        for name, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                shown[name] = "********" if value.get_secret_value() else "(empty)"
+            elif value is None:
+                shown[name] = "(not set)"
+            elif isinstance(value, frozenset):
+                shown[name] = ",".join(str(v) for v in sorted(value)) or "(none)"
+            else:
+                shown[name] = str(value) if isinstance(value, Path) else value
+        return shown
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation failure into a message that names the variable to fix."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            problems.append(f"NEWSBOT_{field.upper()}: {error['msg']}")
+        raise ConfigError("Invalid settings — " + "; ".join(problems)) from None
+    except SettingsError as exc:
+        raise ConfigError(f"Invalid settings — {exc}") from None

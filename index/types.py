@@ -1,0 +1,104 @@
+"""Plain typed records passed between ingestion, the store and the answering core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned news article, ready to chunk. `published_at` is an ISO date (YYYY-MM-DD) or ""."""
+
+    id: str
+    title: str
+    body: str
+    source: str = ""
+    published_at: str = ""
+    url: str = ""
+    path: str = ""
+    author: str = ""
+
+    @property
+    def location(self) -> str:
+        """Where a reader can find the article: its URL, else its file path."""
+        return self.url or self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that was skipped, and why, in words the user can act on."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article's metadata. `score` is higher-is-better, comparable within one query."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    title: str
+    source: str = ""
+    published_at: str = ""
+    url: str = ""
+    path: str = ""
+    start: int = 0
+    end: int = 0
+    score: float = 0.0
+
+    @property
+    def location(self) -> str:
+        return self.url or self.path
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.problems)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.chunks_removed)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+            f"{self.failed} failed",
+        ]
+        text = "Articles: " + ", ".join(parts) + f". Chunks: {self.chunks_added} added, {self.chunks_removed} removed."
+        if not self.changed and not self.problems:
+            text += " Nothing new to ingest."
+        return text
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """What the store holds."""
+
+    articles: int
+    chunks: int
+    outlets: dict[str, int]
+    first_date: str
+    last_date: str
+    embedding_model: str
+    location: str
