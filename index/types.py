@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,13 @@ class StoreStats:
     last_date: str
     embedding_model: str
     location: str
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow a search to outlets and a date window; `as_of` is the question's reference date ("this week")."""
+
+    sources: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    as_of: date | None = None
