@@ -1,5 +1,174 @@
-"""The answering core: search the store, write a cited answer, remember the conversation."""
+"""The answering core: search the store, write a cited answer, remember the conversation.
+
+Every front (CLI, REPL, Telegram) talks to one NewsService built by `bot.wiring.build_service`.
+"""
 
 from __future__ import annotations
 
-# Interface first; bodies land in the next commits (see NewsService docstrings).
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from bot.followup import contextualize
+from bot.types import Answer, Conversation, Turn
+from bot.writers import AnswerWriter
+from config.errors import LLMError
+from config.settings import Settings
+from index.ingest import Ingestor
+from index.loaders import check_paths, iter_articles
+from index.search import Searcher
+from index.store import ArticleStore
+from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_NOTE = "The language model could not be reached, so this answer quotes the articles directly."
+
+# Rewrites a follow-up into a standalone question (an LLM does it better; see bot.llm).
+Rewriter = Callable[[str, Sequence[Turn]], str]
+
+
+def _default_rewriter(question: str, history: Sequence[Turn]) -> str:
+    return contextualize(question, history)
+
+
+class NewsService:
+    """Ask questions of the store and keep it up to date. Safe to call from several threads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ArticleStore,
+        searcher: Searcher,
+        ingestor: Ingestor,
+        writer: AnswerWriter,
+        fallback: AnswerWriter | None = None,
+        rewriter: Rewriter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.searcher = searcher
+        self.ingestor = ingestor
+        self.writer = writer
+        self.fallback = fallback
+        self.rewriter = rewriter or _default_rewriter
+        # Writes (ingest, remove) are serialised; reads run concurrently.
+        self._write_lock = threading.Lock()
+
+    # Asking
+
+    def standalone(self, question: str, conversation: Conversation | None) -> str:
+        """The question with what the conversation implies made explicit."""
+        history = conversation.turns if conversation else []
+        if not history:
+            return question
+        try:
+            return self.rewriter(question, history)
+        except LLMError as exc:
+            logger.warning("follow-up rewrite failed, using the plain question: %s", exc)
+            return contextualize(question, history)
+
+    def search(self, question: str, filters: SearchFilters | None = None, k: int | None = None) -> list[Passage]:
+        """The passages an answer to `question` would be built from, best first."""
+        return self.searcher.search(question, filters, k or self.settings.top_k)
+
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: SearchFilters | None = None,
+    ) -> Answer:
+        """Answer `question` (a follow-up in `conversation`, if given) and record the turn there."""
+        answer: Answer | None = None
+        for item in self.stream(question, conversation, filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None, "a writer's stream ends with its Answer"
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: SearchFilters | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text as the answer is written, then the final Answer (also recorded in `conversation`)."""
+        question = " ".join(question.split())
+        query = self.standalone(question, conversation)
+        passages = self.search(query, filters)
+        history = conversation.turns if conversation else []
+        answer: Answer | None = None
+        try:
+            for item in self.writer.stream(query, passages, history):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    yield item
+        except LLMError as exc:
+            if self.fallback is None:
+                raise
+            logger.warning("the LLM failed, answering extractively: %s", exc)
+            answer = self.fallback.write(query, passages, history)
+            answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, FALLBACK_NOTE)
+        assert answer is not None
+        if conversation is not None:
+            conversation.add(Turn(question, answer))
+        yield answer
+
+    # Keeping the store
+
+    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: bool = False) -> IngestReport:
+        """Ingest files and folders (see index.loaders for formats); bad files are reported, not fatal."""
+        check_paths(paths)
+        return self.ingest_articles(iter_articles(paths), rebuild=rebuild, progress=progress, total=count_hint(paths))
+
+    def ingest_articles(
+        self,
+        items: Iterator[Article | Problem] | Sequence[Article | Problem],
+        rebuild: bool = False,
+        progress: bool = False,
+        total: int | None = None,
+    ) -> IngestReport:
+        with self._write_lock:
+            if rebuild:
+                self.store.reset()
+            try:
+                return self.ingestor.ingest(items, total=total, progress=progress)
+            finally:
+                self.searcher.refresh()
+
+    def ensure_seeded(self) -> IngestReport | None:
+        """Ingest the seed articles when the store is empty, so a first question needs no set-up."""
+        if self.store.chunk_count() > 0:
+            return None
+        seeds = self.settings.seeds_dir
+        if not seeds.is_dir():
+            logger.warning("the store is empty and there is no seeds folder at %s", seeds)
+            return None
+        return self.ingest([seeds])
+
+    def remove(self, article_id: str) -> int:
+        """Remove an article; the number of chunks deleted, or -1 if the store doesn't have it."""
+        with self._write_lock:
+            try:
+                return self.store.remove(article_id)
+            finally:
+                self.searcher.refresh()
+
+    def stats(self) -> StoreStats:
+        return self.store.stats()
+
+
+def count_hint(paths: Sequence[Path]) -> int | None:
+    """A quick estimate of how many articles `paths` hold, for the progress bar (lines of JSON Lines files)."""
+    total = 0
+    for path in paths:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        for file in files:
+            if file.suffix.lower() == ".jsonl":
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+    return total or None

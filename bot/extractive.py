@@ -1,0 +1,167 @@
+"""The offline answer: the retrieved sentences that answer the question, each cited, or an honest abstention."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.citations import number_citations
+from bot.sentences import content_terms, split_sentences, words
+from bot.types import Answer, Turn
+from index.types import Passage
+
+# Calibrated on the RealTimeQA dev questions (see BENCHMARKS.md, "Abstention"): below these the best passage or
+# sentence is unrelated to the question often enough that answering would mislead.
+MIN_PASSAGE_SCORE = 0.30
+MIN_SENTENCE_SCORE = 0.38
+
+# How the sentence score mixes its parts; the sentence-to-question cosine carries most of the meaning.
+_W_SEMANTIC, _W_LEXICAL, _W_PASSAGE = 0.5, 0.3, 0.2
+# Sentences scored by embedding per question: the lexical pre-ranking keeps this short for speed.
+_SEMANTIC_CANDIDATES = 16
+MAX_SENTENCES = 3
+
+
+def abstention(question: str) -> Answer:
+    """The honest reply when the articles don't answer `question`."""
+    return Answer(
+        text="The articles don't say. I found no passage that answers this question, so I won't guess.",
+        abstained=True,
+        question=question,
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    sentence: str
+    lexical: float
+    score: float = 0.0
+
+
+_ANSWER_CUES: dict[str, re.Pattern[str]] = {
+    "when": re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
+                       r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b", re.I),
+    "how many": re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
+                           r"thousand|million|billion)s?\b", re.I),
+    "how much": re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(percent|%|million|billion|dollars)\b", re.I),
+    "where": re.compile(r"\b(in|at|near|from|to)\s+(the\s+)?[A-Z]"),
+    "who": re.compile(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+"),
+}  # fmt: skip
+
+
+def _cue_bonus(question: str, sentence: str) -> float:
+    q = question.lower()
+    for cue, pattern in _ANSWER_CUES.items():
+        if q.startswith(cue) or f" {cue} " in f" {q} ":
+            return 0.05 if pattern.search(sentence) else 0.0
+    return 0.0
+
+
+class ExtractiveWriter:
+    """Answers with the best-matching sentences of the passages; needs no language model."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        embed_model: Any | None = None,
+        min_passage_score: float = MIN_PASSAGE_SCORE,
+        min_sentence_score: float = MIN_SENTENCE_SCORE,
+    ) -> None:
+        self.embed_model = embed_model
+        self.min_passage_score = min_passage_score
+        self.min_sentence_score = min_sentence_score
+
+    def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        ranked = self.rank_sentences(question, passages)
+        if not ranked or ranked[0].score < self.min_sentence_score:
+            return abstention(question)
+        if max(p.score for p in passages) < self.min_passage_score:
+            return abstention(question)
+        best = ranked[0].score
+        chosen = [c for c in ranked[:MAX_SENTENCES] if c.score >= 0.8 * best]
+        return number_citations(question, [(c.sentence, c.passage) for c in chosen])
+
+    def stream(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> Iterator[str | Answer]:
+        answer = self.write(question, passages, history)
+        yield answer.text
+        yield answer
+
+    def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[_Candidate]:
+        """Every sentence of the passages, best answer first, with its score in [0, 1]-ish."""
+        q_terms = set(content_terms(question))
+        # Names and numbers in the question say most about which sentence answers it.
+        q_strong = {t for t, w in zip(content_terms(question), _surface_content(question), strict=False) if w}
+        candidates: list[_Candidate] = []
+        seen: set[str] = set()
+        for passage in passages:
+            for start, end in split_sentences(passage.text):
+                sentence = passage.text[start:end]
+                key = sentence.lower()
+                if key in seen or len(words(sentence)) < 4:
+                    continue
+                seen.add(key)
+                s_terms = set(content_terms(sentence))
+                if not q_terms:
+                    lexical = 0.0
+                else:
+                    weight = sum(2.0 if t in q_strong else 1.0 for t in q_terms)
+                    hit = sum(2.0 if t in q_strong else 1.0 for t in q_terms & s_terms)
+                    lexical = hit / weight
+                candidates.append(_Candidate(passage, sentence, lexical))
+        if not candidates:
+            return []
+        candidates.sort(key=lambda c: c.lexical + 0.5 * c.passage.score, reverse=True)
+        head = candidates[:_SEMANTIC_CANDIDATES]
+        semantic = self._semantic(question, [c.sentence for c in head])
+        scored = [
+            _Candidate(
+                c.passage,
+                c.sentence,
+                c.lexical,
+                _W_SEMANTIC * sem + _W_LEXICAL * c.lexical + _W_PASSAGE * max(c.passage.score, 0.0)
+                + _cue_bonus(question, c.sentence),
+            )
+            for c, sem in zip(head, semantic, strict=True)
+        ]
+        scored.sort(key=lambda c: c.score, reverse=True)
+        return scored
+
+    def _semantic(self, question: str, sentences: list[str]) -> list[float]:
+        if self.embed_model is None:
+            # Without a model, lexical overlap stands in for meaning.
+            q = set(content_terms(question))
+            return [len(q & set(content_terms(s))) / max(len(q), 1) for s in sentences]
+        q_vec = self.embed_model.get_query_embedding(question)
+        s_vecs = self.embed_model.get_text_embedding_batch(sentences)
+        return [_cosine(q_vec, v) for v in s_vecs]
+
+
+def _surface_content(text: str) -> list[bool]:
+    """For each content word of `text`, whether it is a name or a number (capitalised mid-sentence, or digits)."""
+    flags = []
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text)
+    from bot.sentences import QUESTION_WORDS, STOPWORDS
+
+    for i, token in enumerate(tokens):
+        low = token.lower().replace("’", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        low = low.strip("'-")
+        if not low or low in STOPWORDS or low in QUESTION_WORDS:
+            continue
+        flags.append(token[0].isdigit() or (token[0].isupper() and i > 0))
+    return flags
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0

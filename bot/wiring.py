@@ -1,0 +1,43 @@
+"""The composition root: the one place that builds the embedding model, the store and the LLM from settings."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from bot.extractive import ExtractiveWriter
+from bot.service import NewsService
+from config.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def keep_llama_index_offline() -> None:
+    """Point tiktoken and NLTK at the data llama-index-core ships, so nothing is fetched at run time."""
+    import llama_index.core
+
+    static = Path(llama_index.core.__file__).parent / "_static"
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(static / "tiktoken_cache"))
+    os.environ.setdefault("NLTK_DATA", str(static / "nltk_cache"))
+
+
+def build_service(settings: Settings) -> NewsService:
+    """Wire a NewsService from settings; heavy objects (ONNX session, HTTP clients) load lazily on first use."""
+    keep_llama_index_offline()
+    from index.embedding import build_embed_model, word_pieces
+    from index.ingest import Chunker, Ingestor
+    from index.search import Searcher
+    from index.store import ArticleStore
+
+    embed_model = build_embed_model(settings)
+    store = ArticleStore.open(settings, embed_model.model_name)
+    searcher = Searcher(store, embed_model, settings.candidates, cache_dir=settings.data_dir)
+    ingestor = Ingestor(store, embed_model, Chunker(settings.chunk_size, settings.chunk_overlap, word_pieces))
+    extractive = ExtractiveWriter(embed_model)
+    if settings.llm_mode == "openai":
+        from bot.llm import build_openai_writer
+
+        writer, rewriter = build_openai_writer(settings, embed_model)
+        return NewsService(settings, store, searcher, ingestor, writer, fallback=extractive, rewriter=rewriter)
+    return NewsService(settings, store, searcher, ingestor, extractive)

@@ -1,0 +1,236 @@
+"""Ingest: articles → sentence-aware chunks → embeddings → the Chroma store, idempotently.
+
+Articles are handled in batches: look up their manifest entries, skip the unchanged, chunk and embed the rest in
+one embedding pass (large batches keep the encoder busy), replace their chunks, then record them in the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from index.store import ArticleStore, ManifestEntry
+from index.types import Article, IngestReport, Problem
+
+logger = logging.getLogger(__name__)
+
+# Articles per batch: enough chunks to fill several embedding batches, small enough to lose little on Ctrl-C.
+ARTICLE_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of an article's cleaned text, with its character offsets in that text."""
+
+    article: Article
+    index: int
+    text: str
+    start: int
+    end: int
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.article.id}:{self.index}"
+
+    def embedding_text(self) -> str:
+        # The title travels with every chunk so a passage deep in an article still matches what the article is about.
+        return f"{self.article.title}\n{self.text}" if self.article.title else self.text
+
+    def metadata(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "article_id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "published_at": a.published_at,
+            # Chroma compares numbers only, so dates are also kept as YYYYMMDD integers for range filters.
+            "date_num": date_num(a.published_at),
+            "url": a.url,
+            "path": a.path,
+            "author": a.author,
+            "chunk": self.index,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def date_num(iso_date: str) -> int:
+    """20190924 for "2019-09-24"; 0 when the date is unknown."""
+    digits = iso_date.replace("-", "")[:8]
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+class Chunker:
+    """Sentence-aware splitting with llama-index, sized in the embedding model's word pieces."""
+
+    def __init__(self, chunk_size: int, chunk_overlap: int, tokenizer: Callable[[str], list[str]]) -> None:
+        from llama_index.core.node_parser import SentenceSplitter
+
+        self.chunk_size = chunk_size
+        self.chunk_overlap = min(chunk_overlap, chunk_size // 2)
+        self._splitter = SentenceSplitter(
+            chunk_size=chunk_size, chunk_overlap=self.chunk_overlap, tokenizer=tokenizer
+        )
+
+    def split(self, article: Article) -> list[Chunk]:
+        body = article.body
+        chunks: list[Chunk] = []
+        cursor = 0
+        for index, text in enumerate(self._splitter.split_text(body)):
+            text = text.strip()
+            if not text:
+                continue
+            # Overlapping chunks start before the previous one ends, so search from a little earlier.
+            start = body.find(text, max(0, cursor - len(text)))
+            if start < 0:
+                start = body.find(text)
+            if start < 0:  # the splitter normalised whitespace: fall back to an approximate position
+                start = cursor
+            end = start + len(text)
+            cursor = end
+            chunks.append(Chunk(article, index, text, start, end))
+        return chunks
+
+
+def content_hash(article: Article, chunker: Chunker) -> str:
+    """Changes when anything that ends up in the store would change."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for part in (
+        article.title,
+        article.source,
+        article.published_at,
+        article.url,
+        article.path,
+        article.author,
+        article.body,
+        f"{chunker.chunk_size}/{chunker.chunk_overlap}",
+    ):
+        digest.update(part.encode("utf-8", "replace"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _batches(items: Iterable[Article | Problem], size: int) -> Iterator[list[Article | Problem]]:
+    batch: list[Article | Problem] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Ingestor:
+    """Writes articles into an ArticleStore; knows nothing about files (see index.loaders)."""
+
+    def __init__(self, store: ArticleStore, embed_model: Any, chunker: Chunker) -> None:
+        self.store = store
+        self.embed_model = embed_model
+        self.chunker = chunker
+
+    def ingest(
+        self,
+        items: Iterable[Article | Problem],
+        total: int | None = None,
+        progress: bool = False,
+    ) -> IngestReport:
+        """Ingest articles (Problems from the loader are passed through into the report)."""
+        report = IngestReport()
+        seen: set[str] = set()
+        bar = _progress_bar(total, progress)
+        started = time.perf_counter()
+        try:
+            for batch in _batches(items, ARTICLE_BATCH):
+                articles: list[Article] = []
+                for item in batch:
+                    if isinstance(item, Problem):
+                        report.problems.append(item)
+                        logger.warning("skipped %s", item)
+                    elif item.id in seen:
+                        report.unchanged += 1  # the same article twice in one run: the first copy counts
+                    else:
+                        seen.add(item.id)
+                        articles.append(item)
+                self._ingest_batch(articles, report)
+                if bar is not None:
+                    bar.update(len(batch))
+                    elapsed = max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix(chunks=report.chunks_added, rate=f"{report.chunks_added / elapsed:.0f} chunks/s")
+        finally:
+            if bar is not None:
+                bar.close()
+        return report
+
+    def _ingest_batch(self, articles: list[Article], report: IngestReport) -> None:
+        if not articles:
+            return
+        known = self.store.manifest_entries([a.id for a in articles])
+        changed: list[tuple[Article, str, bool]] = []
+        for article in articles:
+            digest = content_hash(article, self.chunker)
+            entry = known.get(article.id)
+            if entry is not None and entry.content_hash == digest:
+                report.unchanged += 1
+            else:
+                changed.append((article, digest, entry is not None))
+        if not changed:
+            return
+
+        chunks_by_article = [(a, d, upd, self.chunker.split(a)) for a, d, upd in changed]
+        all_chunks = [c for *_, chunks in chunks_by_article for c in chunks]
+        vectors = self.embed_model.get_text_embedding_batch([c.embedding_text() for c in all_chunks])
+
+        # Remove stale chunks of every changed article first (also those an interrupted run left behind).
+        report.chunks_removed += self.store.delete_chunks([a.id for a, *_ in changed])
+        self._add_chunks(all_chunks, vectors)
+        report.chunks_added += len(all_chunks)
+
+        entries = []
+        for article, digest, updated, chunks in chunks_by_article:
+            entries.append(
+                ManifestEntry(
+                    article_id=article.id,
+                    content_hash=digest,
+                    title=article.title,
+                    source=article.source,
+                    published_at=article.published_at,
+                    url=article.url,
+                    path=article.path,
+                    chunks=len(chunks),
+                )
+            )
+            if updated:
+                report.updated += 1
+            else:
+                report.added += 1
+        self.store.record(entries)
+
+    def _add_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        from llama_index.core.schema import TextNode
+
+        nodes = [
+            TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                metadata=chunk.metadata(),
+                embedding=vector,
+                start_char_idx=chunk.start,
+                end_char_idx=chunk.end,
+            )
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        if nodes:
+            self.store.vector_store.add(nodes)
+
+
+def _progress_bar(total: int | None, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", desc="Ingesting", dynamic_ncols=True)
