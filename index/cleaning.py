@@ -1,0 +1,513 @@
+"""Turn scraped article text and HTML pages into clean reporting: no captions, promos or share buttons.
+
+The rules are deliberately conservative: a line is dropped only when it matches a pattern newsrooms use for
+page furniture (photo credits, newsletter and subscription promos, "Read more" links, social follow lines,
+author boxes); promo patterns only apply to lines short enough that they cannot be a paragraph of reporting,
+and a promo sentence at the end of real text is cut on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = ["HtmlArticle", "clean_text", "html_to_article", "normalize_date"]
+
+# A promo line longer than this is almost certainly a paragraph that happens to mention e.g. a newsletter.
+_PROMO_MAX_CHARS = 400
+_LEAD_IN_MAX_CHARS = 200
+
+# Photo agencies and wire services as they appear in credits ("NAME/AFP via Getty Images", "(Photo by …)").
+_AGENCY = (
+    r"(?:Getty(?: Images)?|AFP|AP(?: Photo)?|Associated Press|Reuters|EPA(?:-EFE)?|Bloomberg|Shutterstock|"
+    r"NurPhoto|Anadolu(?: Agency)?|Sipa(?: USA)?|Pool|POOL|Redux|Alamy|PA(?: Images| Wire)?|WireImage|"
+    r"FilmMagic|Icon Sportswire|SOPA Images|LightRocket|Xinhua|TASS|Imagn|USA TODAY(?: Sports| NETWORK)?)"
+)
+_CREDIT = re.compile(
+    rf"(?:\S/\s*{_AGENCY}\b"  # "Mandel Ngan/AFP", "Saul Loeb/Pool/Getty Images"
+    rf"|\bvia Getty\b"
+    r"|\((?:AP )?(?:Photos?|Images?|Pictures?)(?: by|:)[^)]*\)"  # "(Photo by Chris Jackson/Getty Images)"
+    r"|\bAP Photo/"
+    r"|^Image (?:source|caption),"  # BBC-style caption furniture
+    rf"|^(?:Getty Images|AFP|AP Photo|Shutterstock|EPA|(?:Photo|Image|Picture) credit:.*)$)"
+)
+
+# Lines that are furniture on their own (compared lowercased, without trailing punctuation).
+_STANDALONE = {
+    "advertisement", "advertising", "ad", "skip ad", "sponsored", "sponsored content", "close", "share",
+    "share this", "share this article", "share this story", "share on facebook", "share on twitter", "tweet",
+    "print", "email", "comments", "show comments", "hide caption", "show caption", "toggle caption",
+    "enlarge this image", "image", "expand", "replay", "continue reading", "read full article",
+    "read full story", "read more", "about the writer", "about the author", "story continues below",
+    "story continues below advertisement", "most read", "most popular", "trending", "recommended",
+    "recommended for you", "up next", "copy link", "link copied", "related", "related articles",
+    "related stories", "more stories", "listen to this article",
+}  # fmt: skip
+
+_PROMO_RULES = [
+    r"^(?:read|see|watch) more\b",  # "Read more: …", "READ MORE: Artemis I by the numbers"
+    r"(?:\.\.\.|…)\s*read more$",  # truncated teasers and author boxes: "… Read more"
+    r"^(?:more|related|also read|read also|see also|recommended|watch|video|listen|gallery)\s*:",
+    r"\bsign(?:ing)? up\b.*\b(?:newsletter|inbox|text (?:message )?(?:alerts|updates))\b",
+    r"\bsign up (?:(?:right|now) )?here\b",
+    r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox|subscriber)\b",
+    r"\bsubscribe\b.*\b(?:newsletter|here|today|now|podcast|print edition)\b",
+    r"^subscribe\b",
+    r"\b(?:become|already) a (?:digital )?subscriber\b",
+    r"\bsupport(?:ing)? (?:local|quality|strong|independent|our) journalism\b",
+    r"\bdelivered (?:straight |right )?to your inbox\b",
+    r"\bversion of this (?:story|article) (?:first )?appear(?:s|ed) in\b",
+    r"^(?:you can )?follow\b.{0,80}\bon (?:twitter|facebook|instagram|tiktok|linkedin|bluesky)\b",
+    r"\b(?:follow|join|like) us on (?:twitter|facebook|instagram|tiktok|linkedin)\b",
+    r"^(?:contact|reach|email)\b.*(?:@\w|\b\S+@\S+\.\w+)",  # reporter contact lines
+    r"\b(?:reach|contact|email|follow) (?:him|her|them|me|the reporter)\b.*@\w",
+    r"\bclick here\b",
+    r"\b(?:may|might|can) earn (?:us )?(?:a )?(?:small )?commission\b",
+    r"\bprices were accurate at the time\b",
+    r"\ball rights reserved\b",
+    r"^(?:©|copyright\b)",
+]
+# Python scans unanchored case-insensitive patterns slowly; a substring check first keeps a 35 MB corpus fast.
+# Every unanchored rule above contains one of these hints.
+_PROMO_HINTS = (
+    "sign", "newsletter", "subscri", "journalism", "inbox", "version of", " us on ", "@", "click here",
+    "commission", "prices were", "rights reserved", "read more",
+)  # fmt: skip
+_PROMO_ANCHORED = re.compile("|".join(r for r in _PROMO_RULES if r.startswith("^")), re.IGNORECASE)
+_PROMO_FLOATING = re.compile("|".join(r for r in _PROMO_RULES if not r.startswith("^")), re.IGNORECASE)
+
+# An author box: "Jane Doe is a reporter for …", "David Brennan is Newsweek's Diplomatic Correspondent …".
+_BIO = re.compile(
+    r"^[A-Z][^.!?]{0,60}? (?:covers|writes about|is (?:an?|the|\w+['’]s)\b.{0,100}"
+    r"\b(?:reporter|writer|editor|correspondent|columnist|journalist|contributor|analyst)\b)",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you['’]ll|you['’]re)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-Z])")
+
+# "Newsweek cover": the alt text of a magazine-cover image in a subscription box; case matters here.
+_COVER = re.compile(r"^[A-Z][\w&.']*(?: [A-Z][\w&.']*){0,2} [Cc]over$")
+
+# Subscription perks: furniture only inside a bullet list that is mostly promo ("Enjoy ad-free browsing").
+_PERKS = re.compile(
+    r"\b(?:ad-free|delivered to your door|comment on articles|app updates|exclusive (?:content|access)|"
+    r"unlimited (?:digital )?access|cancel anytime|magazine)\b",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^(?:[•·▪◦‣*+-]|\d{1,2}[.)])\s+")
+_TERMINAL = tuple('.!?:;"”’)')
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace, drop page-furniture lines and return paragraphs separated by blank lines."""
+    lines = _lines(text)
+    kept = [_strip_furniture(line) for line, _ in lines]
+    _drop_caption_titles(lines, kept)
+    _drop_promo_lists(lines, kept)
+    paragraphs: list[str] = []
+    for (_, blank_before), line in zip(lines, kept, strict=True):
+        if not line:
+            continue
+        # A hard-wrapped sentence continues on the next line in lower case; join it back.
+        if paragraphs and not blank_before and paragraphs[-1][-1:].isalpha() and line[:1].islower():
+            paragraphs[-1] += " " + line
+        elif not paragraphs or paragraphs[-1] != line:  # repeated blocks are responsive-layout duplicates
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """Split into stripped non-empty lines, each with whether a blank line preceded it."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    out: list[tuple[str, bool]] = []
+    blank = True
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            blank = True
+            continue
+        out.append((line, blank))
+        blank = False
+    return out
+
+
+def _is_promo(text: str) -> bool:
+    """Say whether a line or sentence matches a promo rule."""
+    if _PROMO_ANCHORED.search(text):
+        return True
+    lower = text.lower()
+    return any(hint in lower for hint in _PROMO_HINTS) and bool(_PROMO_FLOATING.search(text))
+
+
+def _has_credit(line: str) -> bool:
+    """Say whether a line carries a photo credit; every credit form has a slash or a telltale word."""
+    lower = line.lower()
+    if "/" in line or "getty" in lower or "photo" in lower or "image" in lower or len(line) < 40:
+        return bool(_CREDIT.search(line))
+    return False
+
+
+def _strip_furniture(line: str) -> str:
+    """Return the line without furniture: "" when it is all furniture, else minus its promo sentences."""
+    if not any(ch.isalnum() for ch in line):  # rules like "___", "***", "♦"
+        return ""
+    if line.lower().rstrip(" .:!>»›…").strip() in _STANDALONE or _has_credit(line) or _COVER.match(line):
+        return ""
+    if len(line) > _PROMO_MAX_CHARS or not _is_promo(line):
+        return line
+    sentences = _SENTENCE_END.split(line)
+    # A line that opens with a promo or an author bio is a promo block or author box as a whole.
+    if _is_promo(sentences[0]) or _BIO.search(sentences[0]):
+        return ""
+    rest = " ".join(sentence for sentence in sentences if not _is_promo(sentence))
+    # A short line ending in a promo is its lead-in ("What's everyone talking about? Sign up …"); a longer one
+    # is real text with a promo tail, so only the promo sentence goes.
+    if _is_promo(sentences[-1]) and _is_lead_in(rest):
+        return ""
+    return rest
+
+
+def _is_lead_in(text: str) -> bool:
+    """Say whether the text left around a promo is just its pitch: very short, a question, or to "you"."""
+    if len(text) > _LEAD_IN_MAX_CHARS:
+        return False
+    return len(text) <= 80 or text.endswith("?") or bool(_SECOND_PERSON.search(text))
+
+
+def _is_title_like(line: str) -> bool:
+    """Say whether a line reads like a caption headline: short, no sentence punctuation at the end."""
+    return len(line) <= 90 and len(line.split()) <= 12 and not line.endswith(_TERMINAL)
+
+
+def _drop_caption_titles(lines: list[tuple[str, bool]], kept: list[str]) -> None:
+    """Drop the short headline that sits directly on top of a credited photo caption."""
+    for i in range(1, len(lines)):
+        line, blank_before = lines[i]
+        if not blank_before and _has_credit(line) and _is_title_like(lines[i - 1][0]):
+            kept[i - 1] = ""
+
+
+def _drop_promo_lists(lines: list[tuple[str, bool]], kept: list[str]) -> None:
+    """Drop bullet lists that are mostly subscription perks or promos."""
+    i = 0
+    while i < len(lines):
+        if not _BULLET.match(lines[i][0]):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _BULLET.match(lines[j][0]):
+            j += 1
+        promo = sum(1 for k in range(i, j) if not kept[k] or _PERKS.search(lines[k][0]))
+        if promo * 2 >= j - i:
+            for k in range(i, j):
+                kept[k] = ""
+        i = j
+
+
+# --- dates -------------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"),  # September 24, 2019
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),  # 24 September 2019
+    re.compile(r"\b(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\b"),  # 20190924
+]
+_NUMERIC_DMY = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
+
+
+def normalize_date(value: str) -> str:
+    """Return the calendar date in `value` as YYYY-MM-DD, or "" when it cannot be read.
+
+    A timestamp keeps the date as written in its own time zone (the publisher's local date), not UTC. Numeric
+    dates with slashes are read month-first (US style) unless the first number is over 12; dots are day-first.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parsed = _parse_iso(value) or _parse_rfc2822(value) or _parse_loose(value)
+    return parsed.isoformat() if parsed else ""
+
+
+def _parse_iso(value: str) -> date | None:
+    """Parse ISO 8601 dates and timestamps, with or without a zone."""
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def _parse_rfc2822(value: str) -> date | None:
+    """Parse e-mail/RSS style dates like "Tue, 24 Sep 2019 21:30:00 +0000"."""
+    try:
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _parse_loose(value: str) -> date | None:
+    """Find a date written in words or numbers anywhere in the string."""
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(value):
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+            if number and (found := _make_date(int(match["year"]), number, int(match["day"]))):
+                return found
+    for match in _NUMERIC_DMY.finditer(value):
+        a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
+        month, day = (b, a) if match["sep"] == "." or a > 12 else (a, b)
+        if found := _make_date(year, month, day):
+            return found
+    return None
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    """Build a date, or None when the numbers are not a plausible publication date."""
+    if not 1800 <= year <= 2200:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- HTML --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HtmlArticle:
+    """What a web page says about its article; empty strings where the page does not say."""
+
+    title: str
+    text: str
+    source: str = ""
+    published_at: str = ""
+    author: str = ""
+    url: str = ""
+
+
+_DROP_TAGS = [
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "figure",
+    "figcaption", "iframe", "svg", "canvas", "button", "select", "input", "textarea", "video", "audio",
+    "picture", "img", "object", "embed", "dialog",
+]  # fmt: skip
+# Words in class/id names that mark non-article blocks ("ad-slot", "share-bar", "newsletter-signup", …).
+_JUNK_WORDS = {
+    "ad", "ads", "advert", "advertisement", "adslot", "banner", "share", "sharing", "social", "newsletter",
+    "related", "comment", "comments", "promo", "sponsored", "sponsor", "subscribe", "subscription", "signup",
+    "paywall", "outbrain", "taboola", "recirc", "recirculation", "popup", "modal", "cookie", "consent",
+    "breadcrumb", "breadcrumbs", "trending", "toolbar", "caption", "disqus",
+}  # fmt: skip
+_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td"}
+_CONTAINERS = ["[itemprop=articleBody]", "article", "main", "[role=main]"]
+
+
+def html_to_article(html: str) -> HtmlArticle:
+    """Extract the article text and its metadata (title, outlet, date, author, URL) from a web page."""
+    tree = LexborHTMLParser(html)
+    ld = _json_ld(tree)
+    source = _meta(tree, "og:site_name", "application-name", "publisher") or _ld_name(ld.get("publisher"))
+    title = (
+        _meta(tree, "og:title", "twitter:title")
+        or str(ld.get("headline") or "")
+        or _text(tree.css_first("h1"))
+        or _strip_site(_text(tree.css_first("title")), source)
+    )
+    published = (
+        _meta(tree, "article:published_time", "datePublished", "pubdate", "publishdate", "date", "dc.date")
+        or str(ld.get("datePublished") or "")
+        or _attr(tree.css_first("[itemprop=datePublished]"), "content", "datetime")
+        or _attr(tree.css_first("article time[datetime]") or tree.css_first("time[datetime]"), "datetime")
+    )
+    author = (
+        _meta(tree, "author", "article:author", "byl")
+        or _ld_name(ld.get("author"))
+        or _text(tree.css_first("[rel=author]") or tree.css_first("[itemprop=author]"))
+    )
+    author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
+    if author.startswith("http"):  # article:author is often a profile URL
+        author = ""
+    url = _attr(tree.css_first("link[rel=canonical]"), "href") or _meta(tree, "og:url") or _ld_url(ld)
+    return HtmlArticle(
+        title=_squash(title),
+        text=clean_text(_main_text(tree)),
+        source=_squash(source),
+        published_at=normalize_date(published),
+        author=_squash(author),
+        url=url.strip(),
+    )
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of whitespace to single spaces."""
+    return " ".join(text.split())
+
+
+def _text(node: LexborNode | None) -> str:
+    """Return a node's visible text on one line, or ""."""
+    return _squash(node.text(separator=" ")) if node is not None else ""
+
+
+def _attr(node: LexborNode | None, *names: str) -> str:
+    """Return the first non-empty attribute of `names` on a node, or ""."""
+    if node is None:
+        return ""
+    for name in names:
+        if value := (node.attributes.get(name) or "").strip():
+            return value
+    return ""
+
+
+def _meta(tree: LexborHTMLParser, *keys: str) -> str:
+    """Return the content of the first <meta property|name|itemprop=key> present, keys in order of trust."""
+    wanted = {key.lower(): rank for rank, key in enumerate(keys)}
+    best: tuple[int, str] | None = None
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+        content = (attrs.get("content") or "").strip()
+        if key in wanted and content and (best is None or wanted[key] < best[0]):
+            best = (wanted[key], content)
+    return best[1] if best else ""
+
+
+def _strip_site(title: str, site: str) -> str:
+    """Drop a trailing " | Outlet" or " - Outlet" from a <title>."""
+    if site:
+        for sep in (" | ", " - ", " – ", " — "):
+            if title.endswith(sep + site):
+                return title[: -len(sep + site)]
+    return title
+
+
+def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """Return the page's JSON-LD article object (NewsArticle, Article, …), or {}."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except ValueError:
+            continue  # broken JSON-LD is common; the page's other metadata may still be fine
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.endswith("Article") for k in kinds):
+                    return item
+                stack.extend(reversed(item.get("@graph", [])))
+    return {}
+
+
+def _ld_name(value: Any) -> str:
+    """Return the name(s) of a JSON-LD person or organisation (string, object or list)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    if isinstance(value, list):
+        return ", ".join(name for name in (_ld_name(v) for v in value) if name)
+    return ""
+
+
+def _ld_url(ld: dict[str, Any]) -> str:
+    """Return the article URL from JSON-LD, or ""."""
+    entity = ld.get("mainEntityOfPage")
+    url = ld.get("url") or (entity.get("@id") if isinstance(entity, dict) else entity)
+    return url if isinstance(url, str) else ""
+
+
+def _is_junk(node: LexborNode) -> bool:
+    """Say whether a node's class or id names it as an ad, share bar, newsletter box, comments, …."""
+    names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
+    return any(word in _JUNK_WORDS for word in re.split(r"[\s_-]+", names))
+
+
+def _paragraph_chars(node: LexborNode) -> int:
+    """Count the characters of paragraph text under a node."""
+    return sum(len(p.text()) for p in node.css("p"))
+
+
+def _main_text(tree: LexborHTMLParser) -> str:
+    """Return the main article text, paragraphs separated by blank lines."""
+    tree.strip_tags(_DROP_TAGS)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    total = _paragraph_chars(root)
+    for node in root.css("[class], [id]"):
+        # Never remove a block holding most of the text: a wrapper named "article comments-on" is the article.
+        if (
+            node.tag not in ("html", "body", "article", "main")
+            and _is_junk(node)
+            and (_paragraph_chars(node) * 2 < total or total == 0)
+        ):
+            node.decompose()
+    for br in root.css("br"):
+        br.replace_with("\n")
+    container = _pick_container(root)
+    blocks = [_squash(node.text(separator="")) for node in _blocks(container)]
+    if not any(blocks):
+        return container.text(separator="\n")
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _pick_container(root: LexborNode) -> LexborNode:
+    """Choose the element holding the article: marked-up body, <article>, <main>, else the densest parent."""
+    for selector in _CONTAINERS:
+        candidates = [node for node in root.css(selector) if _paragraph_chars(node)]
+        if candidates:
+            return max(candidates, key=_paragraph_chars)
+    scores: dict[int, tuple[int, LexborNode]] = {}
+    for p in root.css("p"):
+        parent = p.parent
+        if parent is not None:
+            count, _ = scores.get(parent.mem_id, (0, parent))
+            scores[parent.mem_id] = (count + len(p.text()), parent)
+    if not scores:
+        return root
+    return max(scores.values(), key=lambda pair: pair[0])[1]
+
+
+def _blocks(container: LexborNode) -> list[LexborNode]:
+    """Return the outermost paragraph-like elements in document order (a <p> inside an <li> counts once)."""
+    out = []
+    for node in container.traverse(include_text=False):
+        if node.tag not in _BLOCK_TAGS:
+            continue
+        parent = node.parent
+        nested = False
+        while parent is not None and parent.mem_id != container.mem_id:
+            if parent.tag in _BLOCK_TAGS:
+                nested = True
+                break
+            parent = parent.parent
+        if not nested:
+            out.append(node)
+    return out
