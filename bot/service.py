@@ -16,7 +16,6 @@ from bot.writers import AnswerWriter
 from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
-from index.loaders import check_paths, iter_articles
 from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
@@ -120,6 +119,8 @@ class NewsService:
 
     def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: bool = False) -> IngestReport:
         """Ingest files and folders (see index.loaders for formats); bad files are reported, not fatal."""
+        from index.loaders import check_paths, iter_articles
+
         check_paths(paths)
         return self.ingest_articles(iter_articles(paths), rebuild=rebuild, progress=progress, total=count_hint(paths))
 

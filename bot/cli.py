@@ -1,0 +1,192 @@
+"""The `newsbot` command: ingest articles, ask questions, open the REPL, run the Telegram bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from config.errors import NewsbotError
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2022-09-30, got {value!r}") from None
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("narrowing the search")
+    group.add_argument("--source", action="append", default=[], metavar="OUTLET",
+                       help="only articles from this outlet (repeatable), e.g. --source CNN")
+    group.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
+    group.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
+    group.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="the question's reference date: 'recently' means shortly before it")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Answer questions about a collection of news articles, citing the articles.",
+        epilog="Settings come from config/defaults.toml, NEWSBOT_* environment variables and .env; "
+        "see `newsbot config`.",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add articles (files or folders) to the store",
+                                 description="Add .txt, .md, .html, .json and .jsonl articles to the store. "
+                                 "Unchanged articles are skipped; changed ones replace their old version.")
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (recursive)")
+    ingest.add_argument("--rebuild", action="store_true", help="empty the store first, then ingest PATHs")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ask = commands.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _add_filters(ask)
+
+    commands.add_parser("repl", help="an interactive session with follow-up questions")
+    commands.add_parser("stats", help="what the store holds")
+
+    remove = commands.add_parser("remove", help="remove articles from the store by id")
+    remove.add_argument("ids", nargs="+", metavar="ID", help="article ids (see `newsbot ask --json`)")
+
+    config = commands.add_parser("config", help="show the effective settings (secrets masked)")
+    config.add_argument("--json", action="store_true", help="print them as JSON")
+
+    commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+
+    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a question set")
+    evaluate.add_argument("questions", type=Path, help="questions in the RealTimeQA dev_questions.jsonl schema")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    evaluate.add_argument("--ignore-dates", action="store_true", help="don't use each question's date")
+    evaluate.add_argument("--per-question", type=Path, metavar="FILE", help="write per-question results (JSONL)")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid",
+                          help="retriever to measure (default: hybrid, what `ask` uses)")
+    _add_filters(evaluate)
+    return parser
+
+
+def _configure_logging(level_name: str, verbose: int) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else getattr(
+        logging, level_name.upper(), logging.WARNING
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Request URLs carry secrets (the Telegram token) and say little: keep the HTTP loggers quiet.
+    for noisy in ("httpx", "httpcore", "chromadb", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return _run(args, parser)
+    except NewsbotError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("\nInterrupted. The store is consistent; run the same command again to finish.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from config.settings import load_settings
+
+    settings = load_settings()
+    _configure_logging(settings.log_level, args.verbose)
+
+    if args.command == "config":
+        view = settings.public_view()
+        if args.json:
+            print(json.dumps(view, indent=2, default=str))
+        else:
+            width = max(len(k) for k in view)
+            for key, value in view.items():
+                print(f"{key.ljust(width)}  {value}")
+        return EXIT_OK
+    if args.command == "telegram":
+        from bot.telegram import run_bot
+
+        run_bot(settings)
+        return EXIT_OK
+
+    from bot.render import render_answer, render_report, render_stats
+    from bot.wiring import build_service
+
+    service = build_service(settings)
+
+    if args.command == "ingest":
+        if not args.paths and not args.rebuild:
+            parser.error("ingest needs at least one PATH (a file or a folder)")
+        report = service.ingest(args.paths, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
+        print(render_report(report))
+        return EXIT_PARTIAL if report.problems else EXIT_OK
+    if args.command == "stats":
+        print(render_stats(service.stats()))
+        return EXIT_OK
+    if args.command == "remove":
+        missing = 0
+        for article_id in args.ids:
+            removed = service.remove(article_id)
+            if removed < 0:
+                print(f"No article with id {article_id!r} in the store.", file=sys.stderr)
+                missing += 1
+            else:
+                print(f"Removed {article_id} ({removed} chunks).")
+        return EXIT_PARTIAL if missing else EXIT_OK
+
+    _seed_if_empty(service)
+    if args.command == "ask":
+        answer = service.ask(" ".join(args.question), filters=_filters(args))
+        if args.json:
+            print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        else:
+            print(render_answer(answer))
+        return EXIT_OK
+    if args.command == "repl":
+        from bot.repl import run_repl
+
+        return run_repl(service)
+    if args.command == "eval":
+        from bot.evaluate import run_eval_command
+
+        return run_eval_command(service, args)
+    parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+def _seed_if_empty(service: object) -> None:
+    from bot.render import render_report
+
+    report = service.ensure_seeded()  # type: ignore[attr-defined]
+    if report is not None:
+        print(f"The store was empty, so newsbot ingested the seed articles first. {render_report(report)}",
+              file=sys.stderr)
+
+
+def _filters(args: argparse.Namespace) -> object:
+    from index.types import SearchFilters
+
+    if not (args.source or args.since or args.until or args.as_of):
+        return None
+    return SearchFilters(sources=tuple(args.source), since=args.since, until=args.until, as_of=args.as_of)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
