@@ -48,7 +48,7 @@ def render_sources(answer: Answer | None, width: int = 100) -> str:
 
 
 def render_report(report: IngestReport) -> str:
-    lines = [report.summary()]
+    lines = [report.summary(), *report.notes]
     if report.problems:
         lines.append(f"Skipped {len(report.problems)} input(s):")
         lines += [f"  - {problem}" for problem in report.problems]

@@ -11,7 +11,7 @@ _ABBREVIATIONS = {
     "corp", "co", "ltd", "no", "vs", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "mt", "ft",
 }  # fmt: skip
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z\"“])")
+_BOUNDARY = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z\"“])")
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -31,12 +31,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.start()
+        # Closing quotes and brackets after the full stop belong to the sentence.
+        end = match.start() + len(match.group(1) or "")
         candidate = text[start:end]
-        last_word = candidate.rstrip(".!?…\"'”’)] ").rsplit(" ", 1)[-1].lower()
-        if candidate.rstrip().endswith(".") and last_word.rstrip(".") in _ABBREVIATIONS:
+        bare = candidate.rstrip("\"'”’)] ")
+        last_word = bare.rstrip(".!?…").rsplit(" ", 1)[-1].lower()
+        if bare.endswith(".") and last_word in _ABBREVIATIONS:
             continue
-        if len(last_word) == 1 and candidate.rstrip().endswith(".") and last_word.isalpha():
+        if len(last_word) == 1 and bare.endswith(".") and last_word.isalpha():
             continue  # an initial, as in "John F. Kennedy"
         _append_span(text, start, end, spans)
         start = match.end()

@@ -119,10 +119,16 @@ class NewsService:
 
     def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: bool = False) -> IngestReport:
         """Ingest files and folders (see index.loaders for formats); bad files are reported, not fatal."""
-        from index.loaders import check_paths, iter_articles
+        from index.loaders import LoadStats, check_paths, iter_articles
 
         check_paths(paths)
-        return self.ingest_articles(iter_articles(paths), rebuild=rebuild, progress=progress, total=count_hint(paths))
+        load_stats = LoadStats()
+        report = self.ingest_articles(
+            iter_articles(paths, load_stats), rebuild=rebuild, progress=progress, total=count_hint(paths)
+        )
+        if load_stats.note():
+            report.notes.append(load_stats.note())
+        return report
 
     def ingest_articles(
         self,

@@ -70,6 +70,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:

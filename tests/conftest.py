@@ -1,0 +1,52 @@
+"""Shared fixtures: an isolated environment, and services over a real Chroma store on disk with the real model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+REALTIMEQA = ROOT.parent / "shared" / "data" / "realtimeqa"
+
+_OUR_PREFIXES = ("NEWSBOT_", "OPENAI_", "TELEGRAM_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's settings, .env file or network-reaching defaults."""
+    for name in list(os.environ):
+        if name.startswith(_OUR_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.chdir(tmp_path)
+
+
+def make_settings(data_dir: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    from config.settings import load_settings
+
+    return load_settings(data_dir=data_dir, seeds_dir=SEEDS, **overrides)
+
+
+def make_service(data_dir: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    from bot.wiring import build_service
+
+    return build_service(make_settings(data_dir, **overrides))
+
+
+@pytest.fixture(scope="session")
+def seeded_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A service over the seed articles, shared by tests that only ask (do not ingest or remove with it)."""
+    service = make_service(tmp_path_factory.mktemp("seeded"))
+    report = service.ensure_seeded()
+    assert report is not None and report.added == 2, report
+    return service
+
+
+@pytest.fixture
+def fresh_service(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A service over an empty store of this test's own."""
+    return make_service(tmp_path / "data")
