@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from bot.followup import contextualize
+from bot.followup import contextualize, topic_query
 from bot.types import Answer, Conversation, Turn
 from bot.writers import AnswerWriter
 from config.errors import LLMError
@@ -95,8 +95,10 @@ class NewsService:
         """Yield text as the answer is written, then the final Answer (also recorded in `conversation`)."""
         question = " ".join(question.split())
         query = self.standalone(question, conversation)
-        passages = self.search(query, filters)
         history = conversation.turns if conversation else []
+        # The heuristic rewrite resolves pronouns but can't name the topic: search with the previous question too.
+        search_query = topic_query(query, question, history) if self.rewriter is _default_rewriter else query
+        passages = self.search(search_query, filters)
         answer: Answer | None = None
         try:
             for item in self.writer.stream(query, passages, history):

@@ -93,8 +93,12 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = Field("", description="Public HTTPS URL of the webhook.")
     telegram_webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
     telegram_webhook_port: int = Field(8443, description="Port the webhook server binds.")
-    telegram_allowed_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), description="User/chat ids allowed; empty: all.")
-    telegram_admin_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), description="User ids that may add articles.")
+    telegram_allowed_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="User/chat ids allowed; empty: all."
+    )
+    telegram_admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="User ids that may add articles."
+    )
     telegram_rate_limit: int = Field(10, ge=1, description="Questions per user per minute.")
 
     log_level: str = Field("WARNING", description="Logging level.")

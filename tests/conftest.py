@@ -50,3 +50,28 @@ def seeded_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
 def fresh_service(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A service over an empty store of this test's own."""
     return make_service(tmp_path / "data")
+
+
+def _loopback_only() -> None:
+    """Make any connection beyond this machine fail loudly: tests may talk to 127.0.0.1 only."""
+    import ipaddress
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> object:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+            host = str(address[0])
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise OSError(f"test tried to reach {host}: tests may only use loopback addresses")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _loopback_only()

@@ -1,0 +1,101 @@
+"""The `newsbot` command as a user meets it: exit codes, JSON output, messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT, SEEDS
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(data))
+    monkeypatch.setenv("NEWSBOT_SEEDS_DIR", str(SEEDS))
+    return data
+
+
+def test_ask_json_on_an_empty_store_ingests_the_seeds_first(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ask", "--json", "Which hotel was Rouhani staying at in New York?"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    data = json.loads(out)
+    assert data["abstained"] is False
+    assert "Millennium Hilton" in data["answer"]
+    assert data["citations"][0]["n"] == 1
+    assert "seed articles" in err
+
+
+def test_ask_prints_answer_and_sources(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "How", "many", "times", "did", "Trump", "text", "Rouhani?"]) == 0
+    out = capsys.readouterr().out
+    assert "[1]" in out and "Sources:" in out and "Newsweek" in out
+
+
+def test_off_topic_question_abstains(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "What is the capital of Australia?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["abstained"] is True and data["citations"] == []
+
+
+def test_ingest_reports_bad_files_and_exits_nonzero(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.md").write_text("# Bridge opens\n\nA new bridge opened in Lisbon on Monday morning.\n")
+    (folder / "empty.txt").write_text("")
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and "empty.txt" in out
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    assert "0 added" in capsys.readouterr().out
+
+
+def test_missing_path_is_one_line_not_a_traceback(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "/no/such/folder"]) == 2
+    err = capsys.readouterr().err
+    assert "/no/such/folder" in err and "Traceback" not in err
+
+
+def test_bad_setting_is_reported_by_name(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSBOT_CHUNK_SIZE", "9999")
+    assert main(["stats"]) == 2
+    assert "NEWSBOT_CHUNK_SIZE" in capsys.readouterr().err
+
+
+def test_config_masks_secrets(env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:SECRET")
+    assert main(["config", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "SECRET" not in out and json.loads(out)["telegram_bot_token"] == "********"
+
+
+def test_stats_and_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ingest", "--quiet", str(SEEDS)])
+    capsys.readouterr()
+    assert main(["stats"]) == 0
+    assert "Articles:        2" in capsys.readouterr().out
+    assert main(["remove", "no-such-id"]) == 1
+    assert "No article" in capsys.readouterr().err
+
+
+def test_cold_process_help_and_ask(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_", "TELEGRAM_"))}
+    env |= {"NEWSBOT_DATA_DIR": str(tmp_path / "data"), "NEWSBOT_SEEDS_DIR": str(SEEDS)}
+    cli = [sys.executable, "-m", "bot.cli"]
+    shown = subprocess.run([*cli, "--help"], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert "ingest" in shown.stdout and "telegram" in shown.stdout
+    run = subprocess.run([*cli, "ask", "--json", "Which hotel was Rouhani staying at?"],
+                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "Millennium Hilton" in json.loads(run.stdout)["answer"]

@@ -1,0 +1,40 @@
+"""The REPL fed with input lines, as a user would type them."""
+
+from __future__ import annotations
+
+import io
+
+from bot.repl import run_repl
+
+
+def _session(service, *lines: str) -> str:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    assert run_repl(service, iter(lines), out=out) == 0
+    return out.getvalue()
+
+
+def test_question_follow_up_and_sources(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    out = _session(
+        seeded_service,
+        "Why did Rouhani refuse to take the call from Trump that Macron arranged?",
+        "and where was he staying?",
+        "/sources",
+        "/quit",
+        "this line is never read",
+    )
+    assert "Millennium Hilton" in out
+    assert out.count("Sources:") == 2
+    assert "never read" not in out
+    assert out.rstrip().endswith("Bye.")
+
+
+def test_reset_forgets_the_conversation(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    out = _session(seeded_service, "Which hotel was Rouhani staying at?", "/reset", "/sources")
+    assert "Conversation cleared." in out
+    assert "No sources yet" in out
+
+
+def test_help_unknown_command_and_end_of_input(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    out = _session(seeded_service, "/help", "/frobnicate", "   ")
+    assert "/sources" in out and "Unknown command /frobnicate" in out
+    assert out.rstrip().endswith("Bye.")

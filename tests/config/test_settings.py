@@ -1,0 +1,60 @@
+"""Settings: file defaults, environment overrides, clear errors, masked secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.errors import ConfigError
+from config.settings import load_settings
+
+
+def test_defaults_come_from_the_defaults_file() -> None:
+    settings = load_settings()
+    assert settings.data_dir == Path("./data")
+    assert settings.chunk_size == 200
+    assert settings.llm_mode == "extractive"
+
+
+def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", "/tmp/elsewhere")
+    monkeypatch.setenv("NEWSBOT_TOP_K", "3")
+    monkeypatch.setenv("NEWSBOT_TELEGRAM_ALLOWED_IDS", "12, 34")
+    settings = load_settings()
+    assert settings.data_dir == Path("/tmp/elsewhere")
+    assert settings.top_k == 3
+    assert settings.telegram_allowed_ids == frozenset({12, 34})
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("NEWSBOT_COLLECTION=fromdotenv\n")
+    assert load_settings().collection == "fromdotenv"
+
+
+def test_invalid_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_TOP_K", "many")
+    with pytest.raises(ConfigError, match="NEWSBOT_TOP_K"):
+        load_settings()
+
+
+def test_invalid_id_list_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_TELEGRAM_ADMIN_IDS", "alice")
+    with pytest.raises(ConfigError, match="ids"):
+        load_settings()
+
+
+def test_api_key_selects_openai_and_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:ABC")
+    settings = load_settings()
+    assert settings.llm_mode == "openai"
+    shown = str(settings.public_view())
+    assert "sk-secret-value" not in shown and "123:ABC" not in shown
+    assert settings.public_view()["openai_api_key"] == "********"
+
+
+def test_extractive_mode_wins_over_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-x")
+    monkeypatch.setenv("NEWSBOT_LLM", "extractive")
+    assert load_settings().llm_mode == "extractive"

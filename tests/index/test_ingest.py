@@ -1,0 +1,132 @@
+"""Ingest into a real Chroma store on disk with the real embedding model: idempotency, updates, crashes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from config.errors import EmbeddingMismatch, IngestError
+from index.embedding import word_pieces
+from index.store import ArticleStore
+from tests.conftest import SEEDS, make_service, make_settings
+
+
+def _copy_seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_ingesting_twice_adds_nothing_the_second_time(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _copy_seeds(tmp_path)
+    first = fresh_service.ingest([folder])
+    chunks = fresh_service.stats().chunks
+    second = fresh_service.ingest([folder])
+    assert (first.added, first.failed) == (2, 0)
+    assert chunks == first.chunks_added > 2
+    assert (second.added, second.updated, second.unchanged, second.chunks_added) == (0, 0, 2, 0)
+    assert "Nothing new" in second.summary()
+    assert fresh_service.stats().chunks == chunks
+
+
+def test_every_chunk_carries_its_article_and_offsets(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from index.loaders import iter_articles
+
+    folder = _copy_seeds(tmp_path)
+    fresh_service.ingest([folder])
+    bodies = {a.id: a for a in iter_articles([folder])}  # type: ignore[union-attr]
+    rows = list(fresh_service.store.iter_chunks())
+    assert rows
+    for chunk_id, text, meta in rows:
+        article = bodies[meta["article_id"]]
+        assert chunk_id.startswith(article.id + ":")
+        assert article.body[meta["start"] : meta["end"]] == text
+        assert meta["title"] == article.title
+        assert meta["path"] == article.path
+        assert len(word_pieces(article.title + "\n" + text)) <= 256  # the model reads 256 word pieces
+    newsweek = [m for _, _, m in rows if m["source"] == "Newsweek"]
+    assert newsweek and all(m["title"].startswith("Donald Trump Tried") for m in newsweek)
+
+
+def test_changed_article_replaces_its_old_chunks(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "one"
+    folder.mkdir()
+    article = folder / "story.txt"
+    article.write_text("Title: Harbour news\n\nThe old ferry left at noon. It carried forty cars.\n")
+    fresh_service.ingest([folder])
+    article.write_text("Title: Harbour news\n\nThe new ferry leaves at dawn. It carries ninety trucks.\n")
+    report = fresh_service.ingest([folder])
+    assert (report.added, report.updated, report.chunks_removed) == (0, 1, 1)
+    texts = [text for _, text, _ in fresh_service.store.iter_chunks()]
+    assert texts == ["The new ferry leaves at dawn. It carries ninety trucks."]
+
+
+def test_interrupted_ingest_leaves_a_usable_store_and_the_next_run_completes(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    folder = _copy_seeds(tmp_path)
+    real_record = ArticleStore.record
+
+    def crash(self, entries):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt  # Ctrl-C after the chunks were written, before the manifest was
+
+    monkeypatch.setattr(ArticleStore, "record", crash)
+    with pytest.raises(KeyboardInterrupt):
+        fresh_service.ingest([folder])
+    monkeypatch.setattr(ArticleStore, "record", real_record)
+
+    assert fresh_service.stats().articles == 0  # nothing claims to be ingested
+    fresh_service.ask("Which hotel was Rouhani staying at?")  # and the store still answers
+    report = fresh_service.ingest([folder])
+    assert report.added == 2
+    assert report.chunks_removed == report.chunks_added  # the orphaned chunks were replaced, not duplicated
+    assert fresh_service.stats().chunks == report.chunks_added
+
+
+def test_remove_and_rebuild(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _copy_seeds(tmp_path)
+    fresh_service.ingest([folder])
+    entry = next(e for e in fresh_service.store.all_entries() if e.source == "Newsweek")
+    removed = fresh_service.remove(entry.article_id)
+    assert removed == entry.chunks > 0
+    assert fresh_service.stats().articles == 1
+    assert fresh_service.remove(entry.article_id) == -1
+    report = fresh_service.ingest([folder], rebuild=True)
+    assert report.added == 2 and fresh_service.stats().articles == 2
+
+
+def test_store_built_with_another_model_is_a_clear_error(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    ArticleStore.open(settings, "all-MiniLM-L6-v2-int8")
+    with pytest.raises(EmbeddingMismatch, match="--rebuild"):
+        ArticleStore.open(settings, "text-embedding-3-small")
+
+
+def test_missing_path_stops_before_anything_is_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(IngestError, match="nope"):
+        fresh_service.ingest([_copy_seeds(tmp_path), tmp_path / "nope"])
+    assert fresh_service.stats().articles == 0
+
+
+def test_bad_files_are_named_and_the_good_ones_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = _copy_seeds(tmp_path)
+    (folder / "empty.txt").write_text("")
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "feed.jsonl").write_text(
+        '{"title": "Good", "source": "Wire", "body": "A bridge opened in Lisbon on Monday."}\n{broken\n'
+    )
+    report = fresh_service.ingest([folder])
+    assert report.added == 3
+    named = "\n".join(str(p) for p in report.problems)
+    assert "empty.txt" in named and "photo.txt" in named and "feed.jsonl:2" in named
+    assert report.failed == 3
+
+
+def test_service_reopens_an_existing_store(tmp_path: Path) -> None:
+    first = make_service(tmp_path / "data")
+    first.ingest([_copy_seeds(tmp_path)])
+    again = make_service(tmp_path / "data")
+    assert again.stats().articles == 2
+    assert again.ensure_seeded() is None
