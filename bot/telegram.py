@@ -33,7 +33,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram_format import (
@@ -425,8 +433,14 @@ class NewsBot:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error with its traceback and apologise to the chat; never show the traceback."""
-        if update is None and isinstance(context.error, NetworkError):
-            logger.warning("network trouble while polling, retrying: %s", context.error)
+        if update is None and isinstance(context.error, NetworkError | Conflict):
+            # Polling errors are retried by PTB itself; a traceback per retry would bury the log.
+            hint = (
+                " (is another instance polling with this token?)"
+                if isinstance(context.error, Conflict)
+                else ""
+            )
+            logger.warning("polling failed, retrying: %s%s", context.error, hint)
             return
         logger.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:
