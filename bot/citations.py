@@ -44,6 +44,8 @@ def number_citations(question: str, claims: Sequence[tuple[str, Passage]], note:
 def _cite(sentence: str, n: int) -> str:
     """`sentence` with " [n]" before its final full stop ("… Hotel [1].")."""
     sentence = " ".join(sentence.split())
+    if sentence.count("“") > sentence.count("”"):
+        sentence += "”"  # a chunk boundary cut the closing quote off
     if sentence[-1:] in ".!?" and not sentence.endswith("..."):
         return f"{sentence[:-1]} [{n}]{sentence[-1]}"
     return f"{sentence} [{n}]"

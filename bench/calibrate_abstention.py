@@ -1,0 +1,108 @@
+"""Calibrate the extractive writer's abstention thresholds on real questions.
+
+Answerable: RealTimeQA dev questions with gold evidence, asked of a store holding the whole corpus, whose gold
+article is among the retrieved passages. Unanswerable: every dev question asked of a store holding only the two
+seed articles (about Iran and Trump, so none of the quiz questions is answered there), plus a few general-knowledge
+questions asked of the full store. For each question we record the best passage score and the best sentence score,
+then sweep thresholds and report how many answerable questions are kept and how many unanswerable ones abstain.
+
+    python bench/calibrate_abstention.py --full-data /work/rtqa-data --seeds-data /tmp/seeds-data
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+QUESTIONS = ROOT.parent / "shared" / "data" / "realtimeqa" / "dev_questions.jsonl"
+
+GENERAL_KNOWLEDGE = [
+    "What is the capital of Australia?",
+    "How many legs does a spider have?",
+    "Who painted the Mona Lisa?",
+    "What is the boiling point of water at sea level?",
+    "Who wrote Pride and Prejudice?",
+    "What is the chemical symbol for gold?",
+    "How far is the Moon from the Earth?",
+    "What language is spoken in Brazil?",
+]
+
+
+def features(service, question: str, as_of: date | None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from bot.extractive import ExtractiveWriter
+    from index.types import SearchFilters
+
+    filters = SearchFilters(as_of=as_of) if as_of else None
+    passages = service.search(question, filters)
+    writer = service.writer if isinstance(service.writer, ExtractiveWriter) else ExtractiveWriter(None)
+    ranked = writer.rank_sentences(question, passages)
+    return {
+        "passage": max((p.score for p in passages), default=-1.0),
+        "sentence": ranked[0].score if ranked else -1.0,
+        "articles": [p.article_id for p in passages],
+    }
+
+
+def collect(full_dir: Path, seeds_dir: Path) -> list[dict[str, object]]:
+    from bot.wiring import build_service
+    from config.settings import load_settings
+
+    rows: list[dict[str, object]] = []
+    questions = [json.loads(line) for line in QUESTIONS.open() if line.strip()]
+    full = build_service(load_settings(data_dir=full_dir, llm="extractive"))
+    for q in questions:
+        gold = set(q.get("evidence_article_ids") or [])
+        if not gold:
+            continue
+        as_of = date.fromisoformat(q["question_date"][:10]) if q.get("question_date") else None
+        f = features(full, q["question"], as_of)
+        if gold & set(f["articles"]):  # type: ignore[arg-type]
+            rows.append({"kind": "answerable", **f})
+    for question in GENERAL_KNOWLEDGE:
+        rows.append({"kind": "unanswerable-general", **features(full, question, None)})
+    seeds = build_service(load_settings(data_dir=seeds_dir, llm="extractive"))
+    seeds.ensure_seeded()
+    for q in questions:
+        rows.append({"kind": "unanswerable-seeds", **features(seeds, q["question"], None)})
+    return rows
+
+
+def sweep(rows: list[dict[str, object]]) -> list[dict[str, float]]:
+    answerable = [r for r in rows if r["kind"] == "answerable"]
+    unanswerable = [r for r in rows if r["kind"] != "answerable"]
+    table = []
+    for p_min in (0.2, 0.25, 0.3, 0.35, 0.4):
+        for s_min in (0.3, 0.34, 0.38, 0.42, 0.46, 0.5):
+            def answers(r: dict[str, object]) -> bool:
+                return float(r["passage"]) >= p_min and float(r["sentence"]) >= s_min  # type: ignore[arg-type]  # noqa: B023
+
+            kept = sum(answers(r) for r in answerable) / max(len(answerable), 1)
+            abstained = sum(not answers(r) for r in unanswerable) / max(len(unanswerable), 1)
+            table.append({"passage_min": p_min, "sentence_min": s_min, "answered": kept, "abstained": abstained})
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full-data", type=Path, required=True, help="data dir with the whole corpus ingested")
+    parser.add_argument("--seeds-data", type=Path, required=True, help="data dir for a seeds-only store")
+    parser.add_argument("--out", type=Path, help="write the raw features here (JSON)")
+    args = parser.parse_args()
+    rows = collect(args.full_data, args.seeds_data)
+    if args.out:
+        args.out.write_text(json.dumps(rows))
+    counts = {kind: sum(r["kind"] == kind for r in rows) for kind in {str(r["kind"]) for r in rows}}
+    print("questions:", counts)
+    print(f"{'passage≥':>9} {'sentence≥':>10} {'answerable answered':>20} {'unanswerable abstained':>23}")
+    for row in sweep(rows):
+        print(f"{row['passage_min']:>9.2f} {row['sentence_min']:>10.2f} {row['answered']:>20.3f} "
+              f"{row['abstained']:>23.3f}")
+
+
+if __name__ == "__main__":
+    main()
