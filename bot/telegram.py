@@ -68,9 +68,7 @@ T = TypeVar("T")
 
 MAX_CHATS = 10_000
 CONCURRENT_UPDATES = 128
-EDIT_INTERVAL = (
-    1.0  # seconds between edits of a streaming reply; Telegram allows about one per second per chat
-)
+EDIT_INTERVAL = 1.0  # seconds between edits of a streaming reply; Telegram allows about one per second per chat
 TYPING_INTERVAL = 4.0  # "typing…" lasts five seconds, so renew it a little sooner
 SEND_ATTEMPTS = 6
 MAX_RETRY_AFTER = 120.0
@@ -194,9 +192,7 @@ class NewsBot:
         if self.is_allowed(update):
             return True
         user = update.effective_user
-        logger.info(
-            "refused user %s in chat %s", user and user.id, update.effective_chat and update.effective_chat.id
-        )
+        logger.info("refused user %s in chat %s", user and user.id, update.effective_chat and update.effective_chat.id)
         await self.reply(update, [escape(REFUSAL.format(id=user.id if user else "unknown"))])
         return False
 
@@ -275,12 +271,7 @@ class NewsBot:
     async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A document sent privately by an admin is ingested; anyone else is told why not."""
         message = update.effective_message
-        if (
-            message is None
-            or message.document is None
-            or not _is_private(update)
-            or not await self.admit(update)
-        ):
+        if message is None or message.document is None or not _is_private(update) or not await self.admit(update):
             return
         if not self.is_admin(update):
             await self.reply(update, [escape(ADMIN_ONLY + " " + NOT_TEXT)])
@@ -288,9 +279,7 @@ class NewsBot:
         document = message.document
         name = Path(document.file_name or "upload.txt").name
         if not name.lower().endswith(DOCUMENT_SUFFIXES):
-            await self.reply(
-                update, [escape(f"I can add {', '.join(DOCUMENT_SUFFIXES)} files; {name} isn't one.")]
-            )
+            await self.reply(update, [escape(f"I can add {', '.join(DOCUMENT_SUFFIXES)} files; {name} isn't one.")])
             return
         if (document.file_size or 0) > MAX_DOCUMENT_BYTES:
             await self.reply(update, [escape("That file is too large (the limit is 20 MB).")])
@@ -305,9 +294,7 @@ class NewsBot:
                 except NewsbotError as exc:
                     await self.reply(update, [escape(str(exc))])
                     return
-        logger.info(
-            "admin %s added %s: %s", message.from_user and message.from_user.id, name, report.summary()
-        )
+        logger.info("admin %s added %s: %s", message.from_user and message.from_user.id, name, report.summary())
         await self.reply(update, format_problems(report.summary(), report.problems))
 
     # Answering
@@ -339,9 +326,7 @@ class NewsBot:
                 logger.warning("could not answer in chat %s: %s", chat.id, exc)
                 await self.reply(update, [escape(str(exc))])
 
-    async def stream_answer(
-        self, update: Update, bot: Bot, question: str, conversation: Conversation
-    ) -> None:
+    async def stream_answer(self, update: Update, bot: Bot, question: str, conversation: Conversation) -> None:
         """Run service.stream off the event loop, editing a draft as text arrives; then send the answer."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[str | Answer | BaseException] = asyncio.Queue()
@@ -377,9 +362,7 @@ class NewsBot:
         chunks = format_answer(item)
         if draft_message is not None:
             await send_with_retry(
-                lambda: draft_message.edit_text(
-                    chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-                )
+                lambda: draft_message.edit_text(chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
             )
             chunks = chunks[1:]
         await self.reply(update, chunks)
@@ -389,15 +372,15 @@ class NewsBot:
     ) -> tuple[Message | None, float]:
         """Send or edit the draft (best effort); return it and the seconds to wait before the next edit."""
         text = escape(draft[-(MAX_MESSAGE - 200) :]) + " …"
+        chat = update.effective_chat
         try:
-            if message is None:
-                return await bot.send_message(
-                    update.effective_chat.id,
-                    text,
-                    parse_mode=ParseMode.HTML,  # type: ignore[union-attr]
-                    reply_parameters=_reply_to(update),
-                ), 0.0
-            await message.edit_text(text, parse_mode=ParseMode.HTML)
+            if message is None and chat is not None:
+                sent = await bot.send_message(
+                    chat.id, text, parse_mode=ParseMode.HTML, reply_parameters=_reply_to(update)
+                )
+                return sent, 0.0
+            if message is not None:
+                await message.edit_text(text, parse_mode=ParseMode.HTML)
         except RetryAfter as exc:
             return message, retry_seconds(exc)
         except TelegramError as exc:
@@ -435,11 +418,7 @@ class NewsBot:
         """Log the error with its traceback and apologise to the chat; never show the traceback."""
         if update is None and isinstance(context.error, NetworkError | Conflict):
             # Polling errors are retried by PTB itself; a traceback per retry would bury the log.
-            hint = (
-                " (is another instance polling with this token?)"
-                if isinstance(context.error, Conflict)
-                else ""
-            )
+            hint = " (is another instance polling with this token?)" if isinstance(context.error, Conflict) else ""
             logger.warning("polling failed, retrying: %s%s", context.error, hint)
             return
         logger.error("error while handling an update", exc_info=context.error)
@@ -588,9 +567,7 @@ def bot_token(settings: Settings) -> str:
     """The token from TELEGRAM_BOT_TOKEN, or a ConfigError saying how to get one."""
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
-        raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is not set — create a bot with @BotFather and export its token."
-        )
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set — create a bot with @BotFather and export its token.")
     return token
 
 
@@ -627,13 +604,9 @@ async def check_token(settings: Settings) -> str:
         async with bot:
             return bot.username
     except InvalidToken:
-        raise ConfigError(
-            "Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you."
-        ) from None
+        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you.") from None
     except NetworkError as exc:
-        raise ConfigError(
-            f"Cannot reach the Telegram Bot API at {settings.telegram_base_url}: {exc}"
-        ) from None
+        raise ConfigError(f"Cannot reach the Telegram Bot API at {settings.telegram_base_url}: {exc}") from None
 
 
 def run_bot(settings: Settings) -> None:
@@ -665,9 +638,7 @@ def run_bot(settings: Settings) -> None:
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
     except InvalidToken:
-        raise ConfigError(
-            "Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you."
-        ) from None
+        raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you.") from None
     except RuntimeError as exc:
         if "webhook" in str(exc).lower():
             raise ConfigError('Webhook mode needs: pip install "python-telegram-bot[webhooks]"') from None
