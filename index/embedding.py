@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import threading
@@ -161,6 +162,12 @@ def encode(
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _query_vector(query: str) -> tuple[float, ...]:
+    """A query's vector, remembered: search and the answer writer both embed the same question."""
+    return tuple(encode([query])[0].tolist())
+
+
 class MiniLMEmbedding(BaseEmbedding):
     """all-MiniLM-L6-v2 (int8 ONNX) on the CPU: 384-d unit vectors, nothing downloaded."""
 
@@ -174,7 +181,7 @@ class MiniLMEmbedding(BaseEmbedding):
 
     def _get_query_embedding(self, query: str) -> list[float]:
         """Embed a query (the model is symmetric: queries and passages alike)."""
-        return encode([query])[0].tolist()
+        return list(_query_vector(query))
 
     def _get_text_embedding(self, text: str) -> list[float]:
         """Embed one passage."""
