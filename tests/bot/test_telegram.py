@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -15,10 +16,10 @@ import pytest
 from telegram.ext import Application
 
 from bot.service import NewsService
-from bot.telegram import NewsBot, build_application, check_token, protect_token, run_bot
+from bot.telegram import NewsBot, build_application, check_token, protect_token, run_bot, webhook_options
 from bot.types import Answer, Citation, Conversation, Turn
 from bot.wiring import build_service
-from config import ConfigError, NewsbotError, load_settings
+from config import ConfigError, NewsbotError, Settings, load_settings
 from tests.fakes.botapi import BOT_USERNAME, TOKEN, Call, FakeBotAPI, visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -456,6 +457,66 @@ async def test_cli_reports_a_rejected_token_in_one_line(api: FakeBotAPI, tmp_pat
             assert len(lines) == 1
         else:
             assert "<token>" in err.decode()  # PTB's debug log of the API URL, masked
+
+
+# Webhook mode: PTB's own webhook server on 127.0.0.1, Telegram played by the fake Bot API
+
+
+@pytest.fixture
+async def webhook_bot(api: FakeBotAPI, fast: Any, tmp_path: Path) -> AsyncIterator[Settings]:
+    """The bot serving its webhook on a free loopback port, started as run_bot would start it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = load_settings(
+        data_dir=tmp_path,
+        telegram_bot_token=TOKEN,
+        telegram_base_url=api.base_url,
+        telegram_mode="webhook",
+        telegram_webhook_url=f"http://127.0.0.1:{port}/newsbot",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    app = build_application(settings, fast)
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.updater.start_webhook(**webhook_options(settings))
+    await app.start()
+    yield settings
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def test_webhook_mode_answers_updates_telegram_posts(api: FakeBotAPI, webhook_bot: Settings) -> None:
+    [registered] = api.sent(method="setWebhook")
+    assert registered.params["url"] == webhook_bot.telegram_webhook_url
+    secret = registered.params["secret_token"]
+    assert len(secret) >= 16 and TOKEN not in secret
+    assert not api.sent(method="getUpdates")
+    status = await api.post_to_webhook({"message": api.message(HOTEL_QUESTION, chat_id=1)})
+    assert status == 200
+    [reply] = await api.wait_sent(1)
+    assert "Millennium Hilton" in shown(reply) and "[1]" in shown(reply)
+
+
+async def test_webhook_refuses_updates_without_the_secret(api: FakeBotAPI, webhook_bot: Settings) -> None:
+    for forged in ("", "wrong-secret", TOKEN):
+        assert await api.post_to_webhook({"message": api.message(HOTEL_QUESTION, chat_id=1)}, forged) == 403
+    await settle(api)
+    assert api.sent(1) == []
+
+
+def test_webhook_url_must_be_https(tmp_path: Path) -> None:
+    settings = load_settings(
+        data_dir=tmp_path,
+        telegram_bot_token=TOKEN,
+        telegram_mode="webhook",
+        telegram_webhook_url="http://bot.example.com/newsbot",
+    )
+    with pytest.raises(ConfigError, match="https://"):
+        run_bot(settings)  # before any network call or store access
 
 
 def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,7 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1, for running the real python-telegram-bot against.
 
-Queue updates with `push_*`, let the bot poll them with getUpdates, and assert on `calls`. It can be scripted
-to answer 429 with retry_after, to drop connections for a while, or to reject the token.
+Queue updates with `push_*`, let the bot poll them with getUpdates, and assert on `calls`; or, once the bot has
+called setWebhook, deliver updates to its webhook with `post_to_webhook` as Telegram would. It can be scripted to
+answer 429 with retry_after, to drop connections for a while, or to reject the token.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 123456
@@ -64,6 +65,7 @@ class FakeBotAPI:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.reject_token = False
         self.bad_requests: list[str] = []
+        self.webhook: dict[str, Any] | None = None  # setWebhook's parameters, until deleteWebhook
         self._closing = False
         self.drop_until = 0.0
         self._failures: dict[str, list[int]] = {}
@@ -131,7 +133,20 @@ class FakeBotAPI:
         edited: bool = False,
         **extra: Any,
     ) -> dict[str, Any]:
-        """Queue a message update from a user; commands and @mentions get their entities automatically."""
+        """Queue a message update from a user (see `message`), and return the message."""
+        message = self.message(text, chat_id, user_id, chat_type, **extra)
+        self.push({"edited_message" if edited else "message": message})
+        return message
+
+    def message(
+        self,
+        text: str | None = None,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A message from a user; commands and @mentions get their entities automatically."""
         user_id = user_id if user_id is not None else chat_id
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
@@ -149,8 +164,19 @@ class FakeBotAPI:
             entities = _entities(text)
             if entities:
                 message["entities"] = entities
-        self.push({"edited_message" if edited else "message": message})
         return message
+
+    async def post_to_webhook(self, update: dict[str, Any], secret_token: str | None = None) -> int:
+        """POST an update to the registered webhook as Telegram would, and return the HTTP status.
+
+        The header carries the registered secret token unless `secret_token` is given ("" sends no header).
+        """
+        assert self.webhook is not None, "the bot has not called setWebhook"
+        secret = self.webhook.get("secret_token", "") if secret_token is None else secret_token
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        body = {"update_id": next(self._update_ids), **update}
+        async with ClientSession() as session, session.post(self.webhook["url"], json=body, headers=headers) as resp:
+            return resp.status
 
     def bot_message(self, chat_id: int, text: str = "earlier answer") -> dict[str, Any]:
         """A message as if the bot had sent it (to reply to)."""
@@ -274,6 +300,14 @@ class FakeBotAPI:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Newsbot", "username": BOT_USERNAME},
             "text": params.get("text", ""),
         }
+
+    def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = params
+        return True
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params)
