@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from index.dedupe import Deduper
 from index.store import ArticleStore, ManifestEntry
 from index.types import Article, IngestReport, Problem
 
@@ -128,10 +129,12 @@ def _batches(items: Iterable[Article | Problem], size: int) -> Iterator[list[Art
 class Ingestor:
     """Writes articles into an ArticleStore; knows nothing about files (see index.loaders)."""
 
-    def __init__(self, store: ArticleStore, embed_model: Any, chunker: Chunker) -> None:
+    def __init__(self, store: ArticleStore, embed_model: Any, chunker: Chunker, dedupe: bool = True) -> None:
         self.store = store
         self.embed_model = embed_model
         self.chunker = chunker
+        # Wire copies carried by several outlets are stored (filters by outlet still find them) but marked.
+        self.deduper = Deduper(store) if dedupe else None
 
     def ingest(
         self,
@@ -190,6 +193,8 @@ class Ingestor:
         self._add_chunks(all_chunks, vectors)
         report.chunks_added += len(all_chunks)
 
+        copies = self.deduper.assign([a for a, *_ in changed]) if self.deduper else {}
+        report.duplicates += len(copies)
         entries = []
         for article, digest, updated, chunks in chunks_by_article:
             entries.append(
@@ -202,6 +207,7 @@ class Ingestor:
                     url=article.url,
                     path=article.path,
                     chunks=len(chunks),
+                    duplicate_of=copies.get(article.id, ""),
                 )
             )
             if updated:

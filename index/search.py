@@ -1,17 +1,55 @@
-"""Find the passages that answer a question: vector search over the Chroma store, article-aware."""
+"""Find the passages that answer a question: BM25 and dense vectors fused per article, aware of dates and outlets.
+
+Ranking happens per article, not per chunk: each retriever ranks articles by their best chunk, the ranks are
+fused (reciprocal rank fusion), and a date prior favours articles published shortly before the question's
+reference date. The passages returned are the best chunks of the best articles, at most `per_article` each, with
+near-identical copies of one story collapsed into one. `Passage.score` stays the chunk's cosine similarity to the
+question, whatever ranked it, because the answer writers read it as "how related is this text" (see
+bot.extractive.MIN_PASSAGE_SCORE).
+"""
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from index.store import ArticleStore
+import numpy as np
+
 from index.ingest import date_num
+from index.keyword import query_terms
+from index.local_index import LocalIndex, cache_path, open_index
+from index.store import ArticleStore
 from index.types import Passage, SearchFilters
 
 logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "bm25", "vector"]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The knobs of article ranking (defaults measured in bench/RETRIEVAL_RESULTS.md)."""
+
+    mode: Mode = "hybrid"
+    # Reciprocal rank fusion constant: larger flattens the difference between ranks.
+    rrf_k: float = 60.0
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    # Chunks each retriever contributes before articles are formed.
+    depth: int = 300
+    # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
+    # up to the reference date, fading with a half-life of `half_life` days outside it.
+    date_weight: float = 1.0
+    window: int = 7
+    half_life: float = 7.0
+    # Articles dated after the reference date fade faster: a question cannot be about later news, but dates
+    # are sometimes a day off (time zones, updates).
+    future_grace: int = 1
 
 
 def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -31,6 +69,7 @@ def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
 
 
 def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    """A Passage from a stored chunk's text and metadata."""
     return Passage(
         chunk_id=chunk_id,
         article_id=str(meta.get("article_id", "")),
@@ -46,22 +85,200 @@ def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float) -
     )
 
 
+@dataclass(frozen=True)
+class RankedArticle:
+    """One article in a ranking: its fused score and its chunks (rows of the local index), best first."""
+
+    article_id: str
+    score: float
+    rows: tuple[int, ...]
+    # Other articles that are near-identical copies of this one.
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What one search found: articles best first, and the passages an answer is written from."""
+
+    articles: list[RankedArticle]
+    passages: list[Passage]
+
+
 class Searcher:
-    """Ranks chunks for a query; `search` returns the best passages, at most `per_article` from one article."""
+    """Ranks articles and chunks for a query; `search` returns the best passages, at most `per_article` each."""
 
     def __init__(
-        self, store: ArticleStore, embed_model: Any, candidates: int = 50, cache_dir: Path | None = None
+        self,
+        store: ArticleStore,
+        embed_model: Any,
+        candidates: int = 50,
+        cache_dir: Path | None = None,
+        ranking: Ranking | None = None,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir
         self.embed_model = embed_model
         self.candidates = candidates
+        self.ranking = ranking or Ranking()
+        self._index: LocalIndex | None = None
+        self._lock = threading.Lock()
+
+    # The local index
 
     def refresh(self) -> None:
-        """Called after the store changed (derived indexes rebuild here)."""
+        """Bring the local index up to date after the store changed (only changed articles are re-read)."""
+        with self._lock:
+            current = self._index
+            if current is None:
+                self._index = open_index(self.store, self._cache_file())
+                return
+            # Sync a copy so searches running meanwhile keep a consistent index.
+            updated = current.copy()
+            if updated.sync(self.store):
+                path = self._cache_file()
+                if path is not None:
+                    try:
+                        updated.save(path)
+                    except OSError as exc:
+                        logger.warning("could not save the retrieval cache to %s: %s", path, exc)
+            self._index = updated
+
+    def index(self) -> LocalIndex:
+        """The local index, opened (and synced with the store) on first use."""
+        index = self._index
+        if index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = open_index(self.store, self._cache_file())
+                index = self._index
+        return index
+
+    def _cache_file(self) -> Path | None:
+        return cache_path(self.cache_dir, self.store) if self.cache_dir is not None else None
+
+    # Searching
+
+    def search(
+        self, query: str, filters: SearchFilters | None = None, k: int = 6, per_article: int = 2
+    ) -> list[Passage]:
+        """The k best passages for `query`, best article first."""
+        return self.retrieve(query, filters, k, per_article).passages
+
+    def retrieve(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        k: int = 6,
+        per_article: int = 2,
+        articles: int = 0,
+        mode: Mode | None = None,
+    ) -> Retrieval:
+        """The article ranking (at least `articles` long) and the k best passages drawn from it."""
+        cfg = self.ranking if mode is None else replace(self.ranking, mode=mode)
+        index = self.index()
+        ranked, cosines = self._rank(index, query, filters, max(k, articles, 1), cfg)
+        rows: list[tuple[int, RankedArticle]] = []
+        for article in ranked:
+            for row in article.rows[:per_article]:
+                rows.append((row, article))
+        rows = rows[: max(k, 0)]
+        found = self._passages(index, [r for r, _ in rows], cosines)
+        outlets = self._outlets(index, ranked)
+        passages = [
+            replace(found[row], also_in=outlets.get(a.article_id, ())) for row, a in rows if row in found
+        ]
+        return Retrieval(ranked, passages)
+
+    def rank_articles(
+        self, query: str, filters: SearchFilters | None = None, n: int = 10, mode: Mode | None = None
+    ) -> list[RankedArticle]:
+        """The n best articles for `query`, each with its chunks ranked (copies of one story count once)."""
+        cfg = self.ranking if mode is None else replace(self.ranking, mode=mode)
+        return self._rank(self.index(), query, filters, n, cfg)[0]
+
+    def _rank(
+        self, index: LocalIndex, query: str, filters: SearchFilters | None, n: int, cfg: Ranking
+    ) -> tuple[list[RankedArticle], np.ndarray]:
+        empty = np.zeros(0, dtype=np.float32)
+        if len(index) == 0:
+            return [], empty
+        allowed = _allowed(index, filters)
+        if allowed is not None and not allowed.any():
+            return [], empty
+        cosines = self._cosines(index, query)
+        lists: list[tuple[float, np.ndarray]] = []
+        if cfg.mode in ("hybrid", "vector"):
+            lists.append((cfg.dense_weight, cosines))
+        if cfg.mode in ("hybrid", "bm25"):
+            lists.append((cfg.bm25_weight, index.keyword.scores(query_terms(query))))
+        fused: dict[str, float] = {}
+        chunk_score: dict[int, float] = {}
+        for weight, scores in lists:
+            by_article = _articles_by_best_chunk(index, scores, allowed, cfg.depth, lexical=scores is not cosines)
+            for rank, (article_id, rows) in enumerate(by_article):
+                fused[article_id] = fused.get(article_id, 0.0) + weight / (cfg.rrf_k + rank + 1)
+                for chunk_rank, row in enumerate(rows):
+                    chunk_score[row] = chunk_score.get(row, 0.0) + weight / (cfg.rrf_k + chunk_rank + 1)
+        if filters is not None and filters.as_of is not None and cfg.date_weight:
+            unit = 1.0 / (cfg.rrf_k + 1)
+            first_row = index.first_rows()
+            for article_id in fused:
+                fused[article_id] += cfg.date_weight * unit * date_prior(
+                    int(index.dates[first_row[article_id]]), filters.as_of, cfg
+                )
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        rows_of = _rows_by_article(index, list(chunk_score))
+        ranked: list[RankedArticle] = []
+        taken: set[str] = set()
+        groups = _copy_groups(index)
+        for article_id in ordered:
+            story = index.duplicate_of.get(article_id) or article_id
+            if story in taken:
+                continue
+            taken.add(story)
+            rows = sorted(rows_of.get(article_id, []), key=lambda r: (-chunk_score[r], -cosines[r]))
+            copies = tuple(a for a in groups.get(story, ()) if a != article_id)
+            ranked.append(RankedArticle(article_id, fused[article_id], tuple(rows), copies))
+            if len(ranked) >= n:
+                break
+        return ranked, cosines
+
+    def _cosines(self, index: LocalIndex, query: str) -> np.ndarray:
+        vector = np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)
+        if index.vectors.shape[1] != vector.shape[0]:
+            return np.zeros(len(index), dtype=np.float32)
+        norm = float(np.linalg.norm(vector)) or 1.0
+        return index.vectors @ (vector / norm)
+
+    def _passages(self, index: LocalIndex, rows: list[int], cosines: np.ndarray) -> dict[int, Passage]:
+        """Passages for rows of the local index, text and metadata read from the store."""
+        if not rows:
+            return {}
+        ids = [str(index.chunk_ids[r]) for r in rows]
+        result = self.store.chunks.get(ids=ids, include=["documents", "metadatas"])
+        found = {
+            cid: (doc or "", dict(meta or {}))
+            for cid, doc, meta in zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=False)
+        }
+        passages = {}
+        for row, chunk_id in zip(rows, ids, strict=True):
+            if chunk_id in found:  # gone since the index was synced: a concurrent remove
+                text, meta = found[chunk_id]
+                score = float(cosines[row]) if len(cosines) > row else 0.0
+                passages[row] = passage_from(chunk_id, text, meta, score)
+        return passages
+
+    def _outlets(self, index: LocalIndex, articles: list[RankedArticle]) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for article in articles:
+            if article.copies:
+                first = index.first_rows()
+                rows = [first[a] for a in article.copies if a in first]
+                out[article.article_id] = tuple(sorted({str(index.sources[r]) for r in rows} - {""}))
+        return out
 
     def dense(self, query: str, filters: SearchFilters | None, n: int) -> list[Passage]:
-        """Top-n chunks by cosine similarity (score = cosine)."""
+        """Top-n chunks straight from Chroma's vector index (score = cosine): the plain vector baseline."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
         if self.store.chunk_count() == 0:
@@ -79,12 +296,21 @@ class Searcher:
             passages.append(passage_from(node.node_id, node.get_content(), dict(node.metadata), cosine))
         return passages
 
-    def search(
-        self, query: str, filters: SearchFilters | None = None, k: int = 6, per_article: int = 2
-    ) -> list[Passage]:
-        """The k best passages for `query`, best first."""
-        ranked = self.dense(query, filters, max(self.candidates, k))
-        return collapse(ranked, k, per_article)
+
+def date_prior(published: int, as_of: date, cfg: Ranking) -> float:
+    """How much the publication date (YYYYMMDD, 0 unknown) suits a question asked on `as_of`, in [0, 1]."""
+    if not published:
+        return 0.0
+    try:
+        day = date(published // 10000, published // 100 % 100, published % 100)
+    except ValueError:
+        return 0.0
+    age = (as_of - day).days
+    if -cfg.future_grace <= age <= cfg.window:
+        return 1.0
+    if age < 0:
+        return 0.5 ** ((-age - cfg.future_grace) / 1.0)
+    return 0.5 ** ((age - cfg.window) / cfg.half_life)
 
 
 def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
@@ -99,3 +325,56 @@ def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
         if len(kept) == k:
             break
     return kept
+
+
+def _allowed(index: LocalIndex, filters: SearchFilters | None) -> np.ndarray | None:
+    """Rows the filters allow (None: all)."""
+    if filters is None:
+        return None
+    mask = np.ones(len(index), dtype=bool)
+    narrowed = False
+    if filters.sources:
+        wanted = {s.casefold() for s in filters.sources}
+        names, codes = index.source_codes()
+        mask &= np.isin(codes, [i for i, name in enumerate(names) if name.casefold() in wanted])
+        narrowed = True
+    if filters.since:
+        mask &= index.dates >= date_num(filters.since.isoformat())
+        narrowed = True
+    if filters.until:
+        mask &= (index.dates <= date_num(filters.until.isoformat())) & (index.dates > 0)
+        narrowed = True
+    return mask if narrowed else None
+
+
+def _articles_by_best_chunk(
+    index: LocalIndex, scores: np.ndarray, allowed: np.ndarray | None, depth: int, lexical: bool
+) -> list[tuple[str, list[int]]]:
+    """Articles in order of their best chunk among the top `depth` chunks, each with those chunks, best first."""
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    depth = min(depth, len(scores))
+    top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    order: dict[str, list[int]] = {}
+    for row in top.tolist():
+        # A BM25 score of zero means no query term occurs: no evidence at all.
+        if not np.isfinite(scores[row]) or (lexical and scores[row] <= 0):
+            continue
+        order.setdefault(str(index.article_ids[row]), []).append(row)
+    return list(order.items())
+
+
+def _rows_by_article(index: LocalIndex, rows: list[int]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        out.setdefault(str(index.article_ids[row]), []).append(row)
+    return out
+
+
+def _copy_groups(index: LocalIndex) -> dict[str, tuple[str, ...]]:
+    """Story id (the original) -> every article carrying it, original included."""
+    groups: dict[str, list[str]] = {}
+    for copy, original in index.duplicate_of.items():
+        groups.setdefault(original, [original]).append(copy)
+    return {k: tuple(v) for k, v in groups.items()}

@@ -53,6 +53,8 @@ class Passage:
     start: int = 0
     end: int = 0
     score: float = 0.0
+    # Other outlets that carried a near-identical copy of this article (wire stories), for "also reported by".
+    also_in: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:

@@ -1,0 +1,171 @@
+"""BM25 over chunks: stemmed, stop-worded terms in a sparse matrix that grows and shrinks with the store.
+
+Scores follow bm25s's "lucene" variant (the tests check they match `bm25s.BM25`), but the index keeps raw term
+frequencies instead of bm25s's precomputed per-term scores, so adding ten articles appends ten articles' rows and
+corpus statistics (idf, average length) are applied at query time instead of forcing a full re-index.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["KeywordIndex", "query_terms", "terms"]
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+_stem_lock = threading.Lock()
+_stem_cache: dict[str, str] = {}
+_stemmer = None
+
+
+def _stem_all(words: list[str]) -> list[str]:
+    """Stem words via a shared cache (news vocabulary repeats, so most words are stemmed once per process)."""
+    global _stemmer
+    missing = [w for w in set(words) if w not in _stem_cache]
+    if missing:
+        with _stem_lock:
+            if _stemmer is None:
+                import Stemmer
+
+                _stemmer = Stemmer.Stemmer("english")
+            # PyStemmer instances are not thread-safe; the lock also guards the cache writes.
+            for word, stem in zip(missing, _stemmer.stemWords(missing), strict=True):
+                _stem_cache[word] = stem
+    return [_stem_cache[w] for w in words]
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of `text`: lower-cased words of two or more characters, stop words dropped, stemmed."""
+    stop = _stopwords()
+    return _stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
+
+
+def query_terms(text: str) -> list[str]:
+    """Distinct terms of a query, in order (repeating a query word should not double its weight)."""
+    return list(dict.fromkeys(terms(text)))
+
+
+class KeywordIndex:
+    """Term frequencies of documents (rows), scored with BM25 against the current corpus statistics."""
+
+    def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self.vocab: dict[str, int] = {}
+        # Document-major storage: row r's terms are term_ids[indptr[r]:indptr[r+1]] with counts tfs[...].
+        self.indptr = np.zeros(1, dtype=np.int64)
+        self.term_ids = np.zeros(0, dtype=np.int32)
+        self.tfs = np.zeros(0, dtype=np.float32)
+        self._csc: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    # Building
+
+    def add(self, documents: Iterable[Sequence[str]]) -> None:
+        """Append documents (already split into terms) as new rows."""
+        lengths: list[int] = []
+        ids: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for doc in documents:
+            coded = np.fromiter((self._term_id(t) for t in doc), dtype=np.int32, count=len(doc))
+            unique, tf = np.unique(coded, return_counts=True)
+            ids.append(unique.astype(np.int32))
+            counts.append(tf.astype(np.float32))
+            lengths.append(len(unique))
+        if not lengths:
+            return
+        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths, dtype=np.int64)])
+        self.term_ids = np.concatenate([self.term_ids, *ids])
+        self.tfs = np.concatenate([self.tfs, *counts])
+        self._csc = None
+
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only the rows where the boolean mask `rows` is true (the vocabulary may keep unused terms)."""
+        starts, ends = self.indptr[:-1][rows], self.indptr[1:][rows]
+        lengths = ends - starts
+        take = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        self.term_ids = self.term_ids[take]
+        self.tfs = self.tfs[take]
+        self.indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self._csc = None
+
+    def _term_id(self, term: str) -> int:
+        found = self.vocab.get(term)
+        if found is None:
+            found = self.vocab[term] = len(self.vocab)
+        return found
+
+    # Persisting
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as plain arrays (for np.savez), vocabulary in id order."""
+        vocab = np.array(sorted(self.vocab, key=self.vocab.__getitem__), dtype=object)
+        return {"kw_indptr": self.indptr, "kw_term_ids": self.term_ids, "kw_tfs": self.tfs, "kw_vocab": vocab}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> KeywordIndex:
+        """Rebuild an index saved by `arrays`."""
+        index = cls()
+        index.indptr = arrays["kw_indptr"]
+        index.term_ids = arrays["kw_term_ids"]
+        index.tfs = arrays["kw_tfs"]
+        index.vocab = {str(t): i for i, t in enumerate(arrays["kw_vocab"].tolist())}
+        return index
+
+    # Scoring
+
+    def _columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Term-major view (postings) and length norms for scoring, built once per change of the index."""
+        csc = self._csc
+        if csc is None:
+            rows = np.repeat(np.arange(len(self), dtype=np.int32), np.diff(self.indptr))
+            order = np.argsort(self.term_ids, kind="stable")
+            counts = np.bincount(self.term_ids, minlength=len(self.vocab)) if len(self.term_ids) else np.zeros(
+                len(self.vocab), dtype=np.int64
+            )
+            colptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            dl = self.doc_lengths()
+            norm = self.k1 * (1.0 - self.b + self.b * dl / max(float(dl.mean()), 1e-9))
+            csc = self._csc = (colptr, rows[order], self.tfs[order], norm.astype(np.float32))
+        return csc
+
+    def doc_lengths(self) -> np.ndarray:
+        """Terms per document (sum of term frequencies)."""
+        sums = np.add.reduceat(self.tfs, self.indptr[:-1]) if len(self.tfs) else np.zeros(len(self), np.float32)
+        # reduceat returns the next row's first value for empty rows; those rows have length 0.
+        sums[np.diff(self.indptr) == 0] = 0
+        return sums.astype(np.float32)
+
+    def scores(self, query: Sequence[str]) -> np.ndarray:
+        """BM25 score of every row for the query terms (zeros where no term occurs)."""
+        n = len(self)
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0:
+            return out
+        colptr, rows, tfs, norm = self._columns()
+        for term in dict.fromkeys(query):
+            t = self.vocab.get(term)
+            if t is None or t + 1 >= len(colptr):
+                continue
+            lo, hi = colptr[t], colptr[t + 1]
+            if hi == lo:
+                continue
+            idf = np.log(1.0 + (n - (hi - lo) + 0.5) / ((hi - lo) + 0.5))
+            r, tf = rows[lo:hi], tfs[lo:hi]
+            out[r] += idf * tf / (tf + norm[r])
+        return out

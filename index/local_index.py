@@ -1,0 +1,249 @@
+"""A local mirror of the store for fast retrieval: per-chunk metadata, vectors and the BM25 index.
+
+Chroma stays the store of record (folder or server). This mirror lives in one .npz file under the data folder,
+keyed by the store's location and collection, and is kept in step article by article: `sync` compares the
+manifest's content hashes with the ones it was built from, drops the rows of removed or changed articles and
+fetches only the new ones, so adding ten articles costs ten articles, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.keyword import KeywordIndex, terms
+from index.store import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+# Bump when the saved layout or the keyword text changes, so old caches are rebuilt rather than misread.
+CACHE_VERSION = 1
+_FETCH_ARTICLES = 100
+_PAGE = 1000
+
+
+def keyword_text(title: str, text: str) -> str:
+    """What BM25 indexes for a chunk: the article's title (every chunk is about it), then the chunk."""
+    return f"{title}\n{text}" if title else text
+
+
+@dataclass
+class LocalIndex:
+    """Row i describes chunk `chunk_ids[i]`; `vectors` are unit-length, so a dot product is the cosine."""
+
+    chunk_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    article_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    dates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    keyword: KeywordIndex = field(default_factory=KeywordIndex)
+    # article id -> content hash it was mirrored at, and -> the article it duplicates ("" when original).
+    hashes: dict[str, str] = field(default_factory=dict)
+    duplicate_of: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    def first_rows(self) -> dict[str, int]:
+        """Article id -> its first row (for per-article metadata such as the date), built once per change."""
+        cached = self.__dict__.get("_first_rows")
+        if cached is None:
+            cached = {}
+            for row, article_id in enumerate(self.article_ids.tolist()):
+                cached.setdefault(article_id, row)
+            self.__dict__["_first_rows"] = cached
+        return cached
+
+    def source_codes(self) -> tuple[list[str], np.ndarray]:
+        """The distinct outlets and each row's index into them (filters compare a few names, not every row)."""
+        cached = self.__dict__.get("_source_codes")
+        if cached is None:
+            names, codes = np.unique(self.sources, return_inverse=True)
+            cached = self.__dict__["_source_codes"] = (names.tolist(), codes)
+        return cached
+
+    def copy(self) -> LocalIndex:
+        """A copy that can be synced while searches keep using this one (arrays are replaced, never mutated)."""
+        keyword = KeywordIndex(self.keyword.k1, self.keyword.b)
+        keyword.vocab = dict(self.keyword.vocab)
+        keyword.indptr, keyword.term_ids, keyword.tfs = self.keyword.indptr, self.keyword.term_ids, self.keyword.tfs
+        return LocalIndex(
+            self.chunk_ids, self.article_ids, self.sources, self.dates, self.positions, self.vectors, keyword,
+            dict(self.hashes), dict(self.duplicate_of),
+        )
+
+    def _changed(self) -> None:
+        self.__dict__.pop("_first_rows", None)
+        self.__dict__.pop("_source_codes", None)
+
+    # Keeping in step
+
+    def sync(self, store: ArticleStore) -> bool:
+        """Bring the mirror up to date with the store; True when anything changed."""
+        entries = {e.article_id: e for e in store.all_entries()}
+        wanted = {a: e.content_hash for a, e in entries.items()}
+        duplicates = {a: e.duplicate_of for a, e in entries.items() if e.duplicate_of}
+        stale = {a for a, h in self.hashes.items() if wanted.get(a) != h}
+        fresh = [a for a, h in wanted.items() if self.hashes.get(a) != h]
+        changed = bool(stale or fresh) or duplicates != self.duplicate_of
+        self.duplicate_of = duplicates
+        if stale:
+            self._drop(stale)
+        if fresh:
+            self._append(_fetch(store, fresh))
+            for article_id in fresh:
+                self.hashes[article_id] = wanted[article_id]
+        if len(self) != store.chunk_count():
+            # Chunks without a manifest entry (an interrupted ingest) or a store edited behind our back:
+            # start over rather than serve a mirror that disagrees with the store.
+            logger.info("mirror has %d chunks, the store %d: rebuilding", len(self), store.chunk_count())
+            fresh_index = LocalIndex(duplicate_of=duplicates)
+            fresh_index._append(_fetch(store, None))
+            fresh_index.hashes = dict(wanted)
+            self.__dict__.clear()
+            self.__dict__.update(fresh_index.__dict__)
+            return True
+        return changed
+
+    def _drop(self, article_ids: set[str]) -> None:
+        keep = ~np.isin(self.article_ids, list(article_ids))
+        for name in ("chunk_ids", "article_ids", "sources", "dates", "positions", "vectors"):
+            setattr(self, name, getattr(self, name)[keep])
+        self.keyword.keep(keep)
+        self._changed()
+        for article_id in article_ids:
+            self.hashes.pop(article_id, None)
+
+    def _append(self, rows: Iterable[tuple[str, str, dict[str, Any], Sequence[float]]]) -> None:
+        ids, arts, srcs, dates, pos, vecs, docs = [], [], [], [], [], [], []
+        for chunk_id, text, meta, vector in rows:
+            ids.append(chunk_id)
+            arts.append(str(meta.get("article_id", "")))
+            srcs.append(str(meta.get("source", "")))
+            dates.append(int(meta.get("date_num", 0) or 0))
+            pos.append(int(meta.get("chunk", 0) or 0))
+            vecs.append(np.asarray(vector, dtype=np.float32))
+            docs.append(terms(keyword_text(str(meta.get("title", "")), text or "")))
+        if not ids:
+            return
+        self.chunk_ids = np.concatenate([self.chunk_ids, np.array(ids, dtype=str)])
+        self.article_ids = np.concatenate([self.article_ids, np.array(arts, dtype=str)])
+        self.sources = np.concatenate([self.sources, np.array(srcs, dtype=str)])
+        self.dates = np.concatenate([self.dates, np.array(dates, dtype=np.int32)])
+        self.positions = np.concatenate([self.positions, np.array(pos, dtype=np.int32)])
+        new = np.vstack(vecs)
+        self.vectors = new if self.vectors.size == 0 else np.vstack([self.vectors, new])
+        self.keyword.add(docs)
+        self._changed()
+
+    # Saving and loading
+
+    def save(self, path: Path) -> None:
+        """Write the mirror atomically (a crash leaves the old file or the new one, never half of one)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"version": CACHE_VERSION, "hashes": self.hashes, "duplicate_of": self.duplicate_of}
+        tmp = path.with_suffix(".tmp.npz")
+        with tmp.open("wb") as handle:
+            np.savez(
+                handle,
+                meta=_text_array(json.dumps(meta)),
+                chunk_ids=self.chunk_ids,
+                article_ids=self.article_ids,
+                sources=self.sources,
+                dates=self.dates,
+                positions=self.positions,
+                vectors=self.vectors,
+                **{k: _text_array("\n".join(v.tolist())) if k == "kw_vocab" else v
+                   for k, v in self.keyword.arrays().items()},
+            )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> LocalIndex | None:
+        """The mirror saved at `path`, or None when it is missing, unreadable or from another version."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(_array_text(data["meta"]))
+                if meta.get("version") != CACHE_VERSION:
+                    return None
+                vocab_text = _array_text(data["kw_vocab"])
+                arrays = {k: data[k] for k in ("kw_indptr", "kw_term_ids", "kw_tfs")}
+                arrays["kw_vocab"] = np.array(vocab_text.split("\n") if vocab_text else [], dtype=object)
+                return cls(
+                    chunk_ids=data["chunk_ids"],
+                    article_ids=data["article_ids"],
+                    sources=data["sources"],
+                    dates=data["dates"],
+                    positions=data["positions"],
+                    vectors=data["vectors"],
+                    keyword=KeywordIndex.from_arrays(arrays),
+                    hashes=dict(meta.get("hashes", {})),
+                    duplicate_of=dict(meta.get("duplicate_of", {})),
+                )
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+            logger.warning("ignoring the retrieval cache at %s (%s); it will be rebuilt", path, exc)
+            return None
+
+
+def cache_path(cache_dir: Path, store: ArticleStore) -> Path:
+    """One cache file per store location and collection, so a folder and a server never share a mirror."""
+    key = hashlib.sha1(f"{store.location}|{store.name}".encode(), usedforsecurity=False).hexdigest()[:12]
+    return cache_dir / "retrieval" / f"{store.name}-{key}.npz"
+
+
+def open_index(store: ArticleStore, path: Path | None) -> LocalIndex:
+    """Load the mirror from `path` (if any), bring it up to date with the store, and save it when it changed."""
+    started = time.perf_counter()
+    index = (LocalIndex.load(path) if path is not None else None) or LocalIndex()
+    if index.sync(store) and path is not None:
+        try:
+            index.save(path)
+        except OSError as exc:
+            logger.warning("could not save the retrieval cache to %s: %s", path, exc)
+    logger.info("retrieval index ready: %d chunks in %.2fs", len(index), time.perf_counter() - started)
+    return index
+
+
+def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple[str, str, dict[str, Any], Any]]:
+    """(id, text, metadata, vector) of the chunks of these articles (of all articles when None)."""
+    include = ["documents", "metadatas", "embeddings"]
+    if article_ids is None:
+        offset = 0
+        while True:
+            result = store.chunks.get(include=include, limit=_PAGE, offset=offset)
+            yield from _rows(result)
+            if len(result["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+    else:
+        for start in range(0, len(article_ids), _FETCH_ARTICLES):
+            page = article_ids[start : start + _FETCH_ARTICLES]
+            where = {"article_id": page[0]} if len(page) == 1 else {"article_id": {"$in": page}}
+            yield from _rows(store.chunks.get(where=where, include=include))
+
+
+def _rows(result: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], Any]]:
+    embeddings = result.get("embeddings")
+    if embeddings is None:
+        embeddings = []
+    yield from zip(result["ids"], result["documents"] or [], result["metadatas"] or [], embeddings, strict=True)
+
+
+def _text_array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _array_text(array: np.ndarray) -> str:
+    return array.tobytes().decode("utf-8")

@@ -1,0 +1,69 @@
+"""The BM25 keyword index: terms, scores that match bm25s, and rows added and dropped in place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.keyword import KeywordIndex, query_terms, terms
+
+DOCS = [
+    "The senators announced a bipartisan agreement on gun safety legislation.",
+    "Police arrested 31 men affiliated with Patriot Front near a Pride event in Idaho.",
+    "Gun sales rose as lawmakers debated the assault weapons ban.",
+    "The Federal Reserve raised interest rates by three quarters of a point.",
+    "Idaho police said the men carried shields and a smoke grenade.",
+]
+
+
+def test_terms_are_lowercased_stemmed_and_without_stop_words() -> None:
+    assert terms("The Senators ANNOUNCED agreements on it") == ["senat", "announc", "agreement"]
+    assert query_terms("gun guns Gun") == ["gun"]
+
+
+def test_scores_match_bm25s_lucene() -> None:
+    import bm25s
+
+    index = KeywordIndex()
+    index.add([terms(d) for d in DOCS])
+    reference = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
+    reference.index([terms(d) for d in DOCS], show_progress=False)
+    for query in ("idaho police men", "gun ban legislation", "interest rates"):
+        expected = reference.get_scores(query_terms(query))
+        assert np.allclose(index.scores(query_terms(query)), expected, atol=1e-5)
+
+
+def test_unknown_terms_score_zero() -> None:
+    index = KeywordIndex()
+    index.add([terms(d) for d in DOCS])
+    assert not index.scores(["zzzz"]).any()
+    assert not KeywordIndex().scores(["gun"]).size
+
+
+def test_keep_drops_rows_and_scores_stay_consistent() -> None:
+    full = KeywordIndex()
+    full.add([terms(d) for d in DOCS])
+    full.keep(np.array([True, False, True, False, True]))
+    fresh = KeywordIndex()
+    fresh.add([terms(d) for d in (DOCS[0], DOCS[2], DOCS[4])])
+    query = query_terms("idaho police gun")
+    assert np.allclose(full.scores(query), fresh.scores(query), atol=1e-6)
+
+
+def test_add_after_scoring_updates_statistics() -> None:
+    index = KeywordIndex()
+    index.add([terms(DOCS[0])])
+    assert index.scores(["gun"])[0] > 0
+    index.add([terms(d) for d in DOCS[1:]])
+    assert len(index) == len(DOCS)
+    scores = index.scores(["idaho"])
+    assert scores[1] > 0 and scores[4] > 0 and scores[0] == 0
+
+
+@pytest.mark.parametrize("rows", [[], ["only"]])
+def test_arrays_round_trip(rows: list[str]) -> None:
+    index = KeywordIndex()
+    index.add([terms(d) for d in DOCS])
+    loaded = KeywordIndex.from_arrays(index.arrays())
+    query = query_terms("idaho gun rates " + " ".join(rows))
+    assert np.array_equal(loaded.scores(query), index.scores(query))

@@ -1,0 +1,219 @@
+"""Hybrid search over a small synthetic store: fusion, filters, dates, copies, and the local index kept in step."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from index.embedding import word_pieces
+from index.ingest import Chunker, Ingestor
+from index.local_index import LocalIndex, cache_path
+from index.search import Ranking, Searcher, chroma_where, date_prior
+from index.store import ArticleStore
+from index.types import Article, SearchFilters
+
+DIM = 64
+
+
+class WordHashEmbedding:
+    """Deterministic, discriminative stand-in for the encoder: a hashed bag of lower-cased words."""
+
+    model_name = "word-hash-64"
+
+    def _vector(self, text: str) -> list[float]:
+        vector = np.zeros(DIM, dtype=np.float32)
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1.0
+        norm = float(np.linalg.norm(vector)) or 1.0
+        return (vector / norm).tolist()
+
+    def get_query_embedding(self, query: str) -> list[float]:
+        return self._vector(query)
+
+    def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+
+FILLER = (
+    "Officials gave few further details on Tuesday. Reporters waited outside the building for hours while "
+    "spokespeople declined to comment. Analysts said more information would come later in the week. "
+)
+
+
+def article(n: str, title: str, body: str, source: str = "CNN", day: str = "2022-06-10") -> Article:
+    return Article(id=n, title=title, body=body + " " + FILLER * 3, source=source, published_at=day,
+                   url=f"https://example.com/{n}")
+
+
+WIRE = (
+    "The central bank raised interest rates by three quarters of a point on Wednesday, its largest increase "
+    "since 1994, as inflation reached a forty year high and markets slid across the world. "
+) * 3
+
+ARTICLES = [
+    article("ferry", "Harbour ferry sinks", "The old ferry Marisol sank in the harbour at noon with forty cars."),
+    article("idaho", "Idaho arrests", "Police in Coeur d'Alene, Idaho arrested 31 men near a Pride event.",
+            source="USA Today", day="2022-06-12"),
+    article("idaho-old", "Idaho arrests last year", "Police in Idaho arrested men near a Pride event in 2021.",
+            source="CNN", day="2021-06-12"),
+    article("rates-a", "Fed raises rates", WIRE, source="CNN", day="2022-06-15"),
+    article("rates-b", "Fed lifts rates", WIRE, source="USA Today", day="2022-06-15"),
+    article("chess", "Chess champion", "The chess champion Magnus Carlsen said he would not defend his title.",
+            source="The Week (UK)", day="2022-07-20"),
+]
+
+
+@pytest.fixture
+def store() -> ArticleStore:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
+    client.reset()
+    return ArticleStore(client, "test", WordHashEmbedding.model_name, "memory")
+
+
+def _ingestor(store: ArticleStore) -> Ingestor:
+    return Ingestor(store, WordHashEmbedding(), Chunker(64, 8, word_pieces))
+
+
+@pytest.fixture
+def searcher(store: ArticleStore, tmp_path: Path) -> Searcher:
+    _ingestor(store).ingest(ARTICLES)
+    return Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+
+
+def _ids(searcher: Searcher, query: str, filters: SearchFilters | None = None, **kw: Any) -> list[str]:
+    return [a.article_id for a in searcher.rank_articles(query, filters, 10, **kw)]
+
+
+def test_finds_the_article_by_words_and_by_meaning(searcher: Searcher) -> None:
+    assert _ids(searcher, "Which ferry sank in the harbour?")[0] == "ferry"
+    assert _ids(searcher, "Magnus Carlsen title", mode="bm25")[0] == "chess"
+    assert _ids(searcher, "chess champion", mode="vector")[0] == "chess"
+
+
+def test_passages_carry_cosine_scores_and_metadata(searcher: Searcher) -> None:
+    passages = searcher.search("Which ferry sank in the harbour?", k=3)
+    assert passages[0].article_id == "ferry"
+    assert passages[0].title == "Harbour ferry sinks" and passages[0].url.endswith("/ferry")
+    assert all(-1.0 <= p.score <= 1.0 for p in passages)
+    assert passages[0].score > 0.3  # a cosine, not a rank-fusion score: abstention thresholds still apply
+
+
+def test_one_article_takes_at_most_per_article_places(searcher: Searcher) -> None:
+    passages = searcher.search("Officials gave few further details reporters waited", k=6, per_article=1)
+    ids = [p.article_id for p in passages]
+    assert len(ids) == len(set(ids))
+
+
+def test_source_and_date_filters(searcher: Searcher) -> None:
+    by_outlet = _ids(searcher, "police arrested men Idaho", SearchFilters(sources=("cnn",)))
+    assert "idaho" not in by_outlet and by_outlet[0] == "idaho-old"
+    window = _ids(searcher, "police arrested men Idaho", SearchFilters(since=date(2022, 1, 1), until=date(2022, 6, 30)))
+    assert "idaho-old" not in window and window[0] == "idaho"
+    assert _ids(searcher, "Idaho", SearchFilters(since=date(2030, 1, 1))) == []
+
+
+def test_reference_date_prefers_recent_articles(searcher: Searcher) -> None:
+    query = "Police arrested men near a Pride event in Idaho"
+    assert _ids(searcher, query, SearchFilters(as_of=date(2021, 6, 14)))[0] == "idaho-old"
+    assert _ids(searcher, query, SearchFilters(as_of=date(2022, 6, 14)))[0] == "idaho"
+
+
+def test_date_prior_shape() -> None:
+    cfg = Ranking(window=7, half_life=7.0, future_grace=1)
+    as_of = date(2022, 6, 17)
+    assert date_prior(20220615, as_of, cfg) == 1.0
+    assert date_prior(20220618, as_of, cfg) == 1.0  # a day late: time zones
+    assert date_prior(20220603, as_of, cfg) == pytest.approx(0.5)
+    assert date_prior(20220625, as_of, cfg) < 0.01
+    assert date_prior(0, as_of, cfg) == 0.0
+
+
+def test_wire_copies_are_marked_at_ingest_and_collapsed(store: ArticleStore, searcher: Searcher) -> None:
+    entries = {e.article_id: e for e in store.all_entries()}
+    assert entries["rates-b"].duplicate_of == "rates-a"
+    assert entries["rates-a"].duplicate_of == ""
+    ids = _ids(searcher, "central bank raised interest rates")
+    assert ids.count("rates-a") + ids.count("rates-b") == 1
+    passages = searcher.search("central bank raised interest rates", k=4)
+    top = passages[0]
+    assert top.article_id in ("rates-a", "rates-b")
+    assert top.also_in == (("USA Today",) if top.article_id == "rates-a" else ("CNN",))
+    # Filtering to the copy's outlet still finds the copy.
+    assert _ids(searcher, "interest rates", SearchFilters(sources=("USA Today",)))[0] == "rates-b"
+
+
+def test_index_follows_ingest_and_remove_without_a_rebuild(store: ArticleStore, searcher: Searcher) -> None:
+    searcher.index()
+    _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
+    searcher.refresh()
+    assert _ids(searcher, "Hunga Tonga volcano")[0] == "volcano"
+    assert store.remove("volcano") > 0
+    searcher.refresh()
+    assert "volcano" not in _ids(searcher, "Hunga Tonga volcano")
+    assert len(searcher.index()) == store.chunk_count()
+
+
+def test_updated_article_replaces_its_rows(store: ArticleStore, searcher: Searcher) -> None:
+    searcher.index()
+    _ingestor(store).ingest([article("ferry", "Harbour ferry sinks", "The new ferry Aurora docked safely at dawn.")])
+    searcher.refresh()
+    passages = searcher.search("ferry Aurora docked", k=2)
+    assert passages[0].article_id == "ferry" and "Aurora" in passages[0].text
+    assert "Marisol" not in " ".join(p.text for p in searcher.search("ferry Marisol sank", k=6))
+
+
+def test_cache_is_reused_and_follows_changes_made_by_another_process(
+    store: ArticleStore, searcher: Searcher, tmp_path: Path
+) -> None:
+    searcher.index()
+    path = cache_path(tmp_path, store)
+    assert path.exists()
+    loaded = LocalIndex.load(path)
+    assert loaded is not None and len(loaded) == store.chunk_count()
+    # Another process adds an article; a new searcher loads the cache and fetches only that article.
+    _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
+    fetched: list[Any] = []
+    import index.local_index as local_index
+
+    real_fetch = local_index._fetch
+
+    def spy(store: ArticleStore, ids: list[str] | None):  # type: ignore[no-untyped-def]
+        fetched.append(ids)
+        return real_fetch(store, ids)
+
+    try:
+        local_index._fetch = spy  # type: ignore[assignment]
+        again = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+        assert _ids(again, "Hunga Tonga volcano")[0] == "volcano"
+    finally:
+        local_index._fetch = real_fetch  # type: ignore[assignment]
+    assert fetched == [["volcano"]]
+
+
+def test_damaged_cache_is_rebuilt(store: ArticleStore, searcher: Searcher, tmp_path: Path) -> None:
+    searcher.index()
+    cache_path(tmp_path, store).write_bytes(b"not a cache")
+    again = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    assert _ids(again, "Which ferry sank in the harbour?")[0] == "ferry"
+
+
+def test_empty_store_finds_nothing(store: ArticleStore, tmp_path: Path) -> None:
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    assert searcher.search("anything") == []
+
+
+def test_chroma_where() -> None:
+    assert chroma_where(None) is None
+    assert chroma_where(SearchFilters(as_of=date(2022, 1, 1))) is None
+    assert chroma_where(SearchFilters(sources=("CNN",), since=date(2022, 1, 2))) == {
+        "$and": [{"source": {"$in": ["CNN"]}}, {"date_num": {"$gte": 20220102}}]
+    }
