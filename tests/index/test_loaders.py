@@ -62,10 +62,9 @@ def test_newsweek_seed_metadata_and_furniture() -> None:
         assert furniture not in article.body, furniture
 
 
-def test_unheaded_seed_keeps_its_first_paragraph_and_gets_a_stand_in_title() -> None:
+def test_title_only_header_keeps_the_first_paragraph_in_the_body() -> None:
     (article,) = load(SEEDS / "macron-tried-to-connect-rouhani-and-trump-by-phone.txt")[0]
-    assert article.title.startswith("French President Emmanuel Macron attempted to arrange")
-    assert article.title.endswith("…") and len(article.title) <= 101
+    assert article.title.startswith("Macron tried to put Rouhani on the phone")
     assert article.body.startswith("French President Emmanuel Macron attempted")
     assert "Millennium Hilton Hotel" in article.body
     assert "High Stakes Drama" in article.body
@@ -98,6 +97,16 @@ def test_txt_without_header_takes_first_line_as_title(tmp_path: Path) -> None:
     assert article.title == "Washington: A city"
     assert article.body == "It rained.\n\nThen it stopped."
     assert article.id.startswith("file:")
+
+
+def test_long_first_paragraph_is_body_and_title_is_a_stand_in(tmp_path: Path) -> None:
+    file = tmp_path / "lede.txt"
+    lede = "French President Emmanuel Macron attempted to arrange a telephone conversation " * 4
+    file.write_text(lede.strip() + "\n\nA second paragraph follows here.\n")
+    (article,) = load(file)[0]
+    assert article.title.startswith("French President Emmanuel Macron attempted to arrange")
+    assert article.title.endswith("…") and len(article.title) <= 101
+    assert article.body.startswith("French President Emmanuel Macron attempted")
 
 
 def test_markdown_markup_is_removed(tmp_path: Path) -> None:
