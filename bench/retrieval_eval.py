@@ -1,0 +1,162 @@
+"""Compare ranking configurations on the RealTimeQA dev questions, on a tuning half and a held-out half.
+
+    python bench/retrieval_eval.py --data-dir /work/rtqa-data/store            # the ingested store
+    python bench/retrieval_eval.py --chunks /work/rtqa-data/chunks.jsonl       # BM25 only, no embeddings needed
+
+The halves are fixed by a hash of the question id, so every configuration is judged on the same split; choose
+on the tuning half, report both. Only article ranking is measured here (no answers): see `newsbot eval`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.evaluate import DEPTH, Question, load_questions  # noqa: E402
+from index.search import Ranking, Searcher  # noqa: E402
+from index.types import SearchFilters  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+QUESTIONS = Path("/work/shared/data/realtimeqa/dev_questions.jsonl")
+ARTICLES = Path("/work/shared/data/realtimeqa/articles.jsonl")
+
+
+def half(question_id: str) -> str:
+    """"tune" or "holdout", fixed per question."""
+    return "tune" if int(hashlib.sha1(question_id.encode()).hexdigest(), 16) % 2 == 0 else "holdout"
+
+
+def ranks(searcher: Searcher, questions: Sequence[Question], ranking: Ranking, dates: bool) -> dict[str, int | None]:
+    """Rank of the first gold article per question id (None: not in the top DEPTH)."""
+    searcher.ranking = ranking
+    out: dict[str, int | None] = {}
+    for q in questions:
+        filters = SearchFilters(as_of=q.question_date if dates else None)
+        articles = searcher.rank_articles(q.question, filters, DEPTH)
+        gold = set(q.evidence)
+        out[q.id] = next((i + 1 for i, a in enumerate(articles) if gold & {a.article_id, *a.copies}), None)
+    return out
+
+
+def metrics(values: Sequence[int | None]) -> dict[str, float]:
+    """hit@1/5/10 and MRR of a list of ranks."""
+    n = max(len(values), 1)
+    out = {f"hit@{k}": sum(1 for r in values if r is not None and r <= k) / n for k in (1, 5, 10)}
+    out["MRR"] = sum(1.0 / r for r in values if r) / n
+    return out
+
+
+def chunk_corpus(articles: Path, out: Path, chunk_size: int = 200, overlap: int = 30) -> None:
+    """Chunk the corpus exactly as ingest does, once, into JSON lines (for BM25-only runs without a store)."""
+    from index.embedding import word_pieces
+    from index.ingest import Chunker
+    from index.loaders import iter_articles
+    from index.types import Article
+
+    chunker = Chunker(chunk_size, overlap, word_pieces)
+    with out.open("w", encoding="utf-8") as handle:
+        for item in iter_articles([articles]):
+            if isinstance(item, Article):
+                for chunk in chunker.split(item):
+                    row = {"id": chunk.chunk_id, "text": chunk.text, "meta": chunk.metadata()}
+                    handle.write(json.dumps(row) + "\n")
+
+
+class _ZeroEmbedding:
+    """Stands in for the encoder in BM25-only runs."""
+
+    def get_query_embedding(self, query: str) -> list[float]:
+        return [0.0]
+
+
+def bm25_only_searcher(chunks: Path) -> Searcher:
+    """A Searcher over pre-chunked text with no vectors (dense scores are all zero); the index is cached."""
+    import numpy as np
+
+    from index.local_index import LocalIndex
+
+    cached = chunks.with_suffix(".index.npz")
+    index = LocalIndex.load(cached)
+    if index is None:
+        index = LocalIndex()
+        with chunks.open(encoding="utf-8") as lines:
+            rows = [json.loads(line) for line in lines]
+        index._append((r["id"], r["text"], r["meta"], np.zeros(1, dtype=np.float32)) for r in rows)
+        index.save(cached)
+    searcher = Searcher(store=None, embed_model=_ZeroEmbedding())  # type: ignore[arg-type]
+    searcher._index = index
+    return searcher
+
+
+def store_searcher(data_dir: Path) -> Searcher:
+    """The Searcher `newsbot` would use over the store in `data_dir`."""
+    from bot.wiring import build_service
+    from config.settings import load_settings
+
+    return build_service(load_settings(data_dir=data_dir)).searcher
+
+
+CONFIGS: dict[str, Callable[[Ranking], Ranking]] = {
+    "bm25 chunks (title+chunk), article = best chunk": lambda r: replace(r, mode="bm25"),
+    "vector (exact cosine), article = best chunk": lambda r: replace(r, mode="vector"),
+    "hybrid RRF k=60": lambda r: replace(r, mode="hybrid"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="newsbot data folder of an ingested store")
+    parser.add_argument("--chunks", type=Path, help="chunks JSONL for BM25-only runs (made if missing)")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--only", nargs="*", help="configuration names to run (substring match)")
+    parser.add_argument("--no-dates", action="store_true", help="only the runs without question dates")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    if args.chunks:
+        if not args.chunks.exists():
+            chunk_corpus(ARTICLES, args.chunks)
+        searcher = bm25_only_searcher(args.chunks)
+        configs = {k: v for k, v in CONFIGS.items() if "vector" not in k and "hybrid" not in k}
+    else:
+        searcher = store_searcher(args.data_dir or Path("./data"))
+        configs = dict(CONFIGS)
+    if args.only:
+        configs = {k: v for k, v in configs.items() if any(o in k for o in args.only)}
+    questions = [q for q in load_questions(args.questions) if q.evidence]
+    searcher.index()
+    results: list[dict[str, Any]] = []
+    tune = sum(half(q.id) == "tune" for q in questions)
+    print(f"{len(questions)} questions with evidence; tune {tune}, holdout {len(questions) - tune}")
+    print("| configuration | dates | half | hit@1 | hit@5 | hit@10 | MRR | ms/q |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, make in configs.items():
+        for dates in ((False,) if args.no_dates else (True, False)):
+            started = time.perf_counter()
+            found = ranks(searcher, questions, make(Ranking()), dates)
+            ms = (time.perf_counter() - started) * 1000 / len(questions)
+            for part in ("tune", "holdout", "all"):
+                values = [found[q.id] for q in questions if part == "all" or half(q.id) == part]
+                m = metrics(values)
+                results.append({"config": name, "dates": dates, "half": part, **m, "ms": ms})
+                print(f"| {name} | {'yes' if dates else 'no'} | {part} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | "
+                      f"{m['hit@10']:.2f} | {m['MRR']:.2f} | {ms:.0f} |", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
