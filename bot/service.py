@@ -22,7 +22,7 @@ from index.types import Article, IngestReport, Passage, Problem, SearchFilters, 
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_NOTE = "The language model could not be reached, so this answer quotes the articles directly."
+FALLBACK_NOTE = "The language model failed, so this answer quotes the articles directly."
 
 # Rewrites a follow-up into a standalone question (an LLM does it better; see bot.llm).
 Rewriter = Callable[[str, Sequence[Turn]], str]
@@ -111,7 +111,8 @@ class NewsService:
                 raise
             logger.warning("the LLM failed, answering extractively: %s", exc)
             answer = self.fallback.write(query, passages, history)
-            answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, FALLBACK_NOTE)
+            # The LLM's message says what to fix (a wrong key, an unknown model); it is written to be shown.
+            answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, f"{FALLBACK_NOTE} ({exc})")
         assert answer is not None
         if conversation is not None:
             conversation.add(Turn(question, answer))
