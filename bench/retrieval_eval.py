@@ -15,7 +15,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -107,10 +107,18 @@ def store_searcher(data_dir: Path) -> Searcher:
     return build_service(load_settings(data_dir=data_dir)).searcher
 
 
-CONFIGS: dict[str, Callable[[Ranking], Ranking]] = {
-    "bm25 chunks (title+chunk), article = best chunk": lambda r: replace(r, mode="bm25"),
-    "vector (exact cosine), article = best chunk": lambda r: replace(r, mode="vector"),
-    "hybrid RRF k=60": lambda r: replace(r, mode="hybrid"),
+# Each configuration is the default Ranking with some knobs changed; the last one is the default itself.
+CONFIGS: dict[str, dict[str, Any]] = {
+    "bm25: chunks (title+text), article = best chunk, plain date prior": dict(
+        mode="bm25", lead_boost=0.0, window=7, date_weight=1.0, future_grace=1),
+    "bm25 + prior tuned (4-day window, weight 2, no future)": dict(mode="bm25", lead_boost=0.0),
+    "bm25 + lead chunk x1.5": dict(mode="bm25"),
+    "bm25 + lead + inferred date (no-date runs)": dict(mode="bm25", infer_weight=0.5),
+    "vector: exact cosine over all chunks, article = best chunk": dict(mode="vector"),
+    "vector + inferred date": dict(mode="vector", infer_weight=0.5),
+    "hybrid RRF, no lead": dict(lead_boost=0.0),
+    "hybrid RRF + lead + inferred date": dict(infer_weight=0.5),
+    "default: hybrid RRF + lead": {},
 }
 
 
@@ -129,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.chunks.exists():
             chunk_corpus(ARTICLES, args.chunks)
         searcher = bm25_only_searcher(args.chunks)
-        configs = {k: v for k, v in CONFIGS.items() if "vector" not in k and "hybrid" not in k}
+        configs = {k: v for k, v in CONFIGS.items() if v.get("mode") == "bm25"}
     else:
         searcher = store_searcher(args.data_dir or Path("./data"))
         configs = dict(CONFIGS)
@@ -145,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, make in configs.items():
         for dates in ((False,) if args.no_dates else (True, False)):
             started = time.perf_counter()
-            found = ranks(searcher, questions, make(Ranking()), dates)
+            found = ranks(searcher, questions, replace(Ranking(), **make), dates)
             ms = (time.perf_counter() - started) * 1000 / len(questions)
             for part in ("tune", "holdout", "all"):
                 values = [found[q.id] for q in questions if part == "all" or half(q.id) == part]

@@ -42,14 +42,22 @@ class Ranking:
     dense_weight: float = 1.0
     # Chunks each retriever contributes before articles are formed.
     depth: int = 300
+    # The lead (first chunk, title included) says what an article is about: its BM25 score counts this much more.
+    lead_boost: float = 0.5
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
     # up to the reference date, fading with a half-life of `half_life` days outside it.
-    date_weight: float = 1.0
-    window: int = 7
+    date_weight: float = 2.0
+    window: int = 4
     half_life: float = 7.0
-    # Articles dated after the reference date fade faster: a question cannot be about later news, but dates
-    # are sometimes a day off (time zones, updates).
-    future_grace: int = 1
+    # Days after the reference date that still count as "before" it (dates can be a day off across time
+    # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
+    future_grace: int = 0
+    # Without a reference date, guess one from the dates of the top `infer_top` articles (news questions are
+    # about one moment), and apply the prior at `infer_weight` of its strength; 0 disables the guess, the
+    # default, because it helped plain BM25 but hurt once the lead was weighted (bench/RETRIEVAL_RESULTS.md).
+    infer_weight: float = 0.0
+    infer_top: int = 5
+    infer_span: int = 6
 
 
 def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -210,7 +218,10 @@ class Searcher:
         if cfg.mode in ("hybrid", "vector"):
             lists.append((cfg.dense_weight, cosines))
         if cfg.mode in ("hybrid", "bm25"):
-            lists.append((cfg.bm25_weight, index.keyword.scores(query_terms(query))))
+            lexical = index.keyword.scores(query_terms(query))
+            if cfg.lead_boost:
+                lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
+            lists.append((cfg.bm25_weight, lexical))
         fused: dict[str, float] = {}
         chunk_score: dict[int, float] = {}
         for weight, scores in lists:
@@ -219,13 +230,14 @@ class Searcher:
                 fused[article_id] = fused.get(article_id, 0.0) + weight / (cfg.rrf_k + rank + 1)
                 for chunk_rank, row in enumerate(rows):
                     chunk_score[row] = chunk_score.get(row, 0.0) + weight / (cfg.rrf_k + chunk_rank + 1)
-        if filters is not None and filters.as_of is not None and cfg.date_weight:
+        as_of, weight = (filters.as_of if filters else None), cfg.date_weight
+        if as_of is None and cfg.infer_weight:
+            as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
+        if as_of is not None and weight:
             unit = 1.0 / (cfg.rrf_k + 1)
             first_row = index.first_rows()
             for article_id in fused:
-                fused[article_id] += cfg.date_weight * unit * date_prior(
-                    int(index.dates[first_row[article_id]]), filters.as_of, cfg
-                )
+                fused[article_id] += weight * unit * date_prior(int(index.dates[first_row[article_id]]), as_of, cfg)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         rows_of = _rows_by_article(index, list(chunk_score))
         ranked: list[RankedArticle] = []
@@ -299,11 +311,8 @@ class Searcher:
 
 def date_prior(published: int, as_of: date, cfg: Ranking) -> float:
     """How much the publication date (YYYYMMDD, 0 unknown) suits a question asked on `as_of`, in [0, 1]."""
-    if not published:
-        return 0.0
-    try:
-        day = date(published // 10000, published // 100 % 100, published % 100)
-    except ValueError:
+    day = _day(published)
+    if day is None:
         return 0.0
     age = (as_of - day).days
     if -cfg.future_grace <= age <= cfg.window:
@@ -311,6 +320,24 @@ def date_prior(published: int, as_of: date, cfg: Ranking) -> float:
     if age < 0:
         return 0.5 ** ((-age - cfg.future_grace) / 1.0)
     return 0.5 ** ((age - cfg.window) / cfg.half_life)
+
+
+def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | None:
+    """The end of the `infer_span`-day stretch holding most of the top articles: when the story happened."""
+    first_row = index.first_rows()
+    days = [_day(int(index.dates[first_row[a]])) for a in ranked[: cfg.infer_top]]
+    known = [d for d in days if d is not None]
+    if not known:
+        return None
+    # Latest end wins ties: of two equally likely moments, the question is more likely about the newer one.
+    return max(known, key=lambda end: (sum(0 <= (end - d).days <= cfg.infer_span for d in known), end))
+
+
+def _day(published: int) -> date | None:
+    try:
+        return date(published // 10000, published // 100 % 100, published % 100) if published else None
+    except ValueError:
+        return None
 
 
 def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:

@@ -1,0 +1,220 @@
+"""Measure newsbot at corpus scale: ingest rate beside the raw encoder, memory, store size, open time, latency.
+
+    python bench/ingest_scale.py --data-dir /tmp/scale                 # ingest all 3,697 articles, then measure
+    python bench/ingest_scale.py --data-dir /tmp/scale --limit 300     # a quicker run on the first 300
+    python bench/ingest_scale.py --data-dir /work/rtqa-data/store --skip-ingest   # latency on an existing store
+
+Every phase that reports memory runs in a child process of its own, so each peak RSS (resource.getrusage) is that
+phase's alone. Articles are read in place from the shared data folder and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ARTICLES = Path("/work/shared/data/realtimeqa/articles.jsonl")
+QUESTIONS = Path("/work/shared/data/realtimeqa/dev_questions.jsonl")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _service(data_dir: Path) -> Any:
+    from bot.wiring import build_service
+    from config.settings import load_settings
+
+    return build_service(load_settings(data_dir=data_dir, seeds_dir=data_dir / "no-seeds", llm="extractive"))
+
+
+def _articles(limit: int | None, skip: int = 0) -> list[Any]:
+    from index.loaders import iter_articles
+    from index.types import Article
+
+    items = (a for a in iter_articles([ARTICLES]) if isinstance(a, Article))
+    return list(islice(items, skip, None if limit is None else skip + limit))
+
+
+def _percentiles(values: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]  # noqa: E731
+    return {"p50": round(pick(0.50), 1), "p95": round(pick(0.95), 1), "n": len(ordered)}
+
+
+def _folder_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+# Phases (each runs in its own process)
+
+
+def phase_ingest(data_dir: Path, limit: int | None) -> dict[str, Any]:
+    """Ingest the articles into an empty store."""
+    service = _service(data_dir)
+    articles = _articles(limit)
+    started = time.perf_counter()
+    report = service.ingest_articles(articles, rebuild=True)
+    seconds = time.perf_counter() - started
+    return {
+        "articles": report.added,
+        "duplicates": report.duplicates,
+        "chunks": report.chunks_added,
+        "seconds": round(seconds, 1),
+        "chunks_per_s": round(report.chunks_added / seconds, 1),
+        "peak_rss_mb": round(_peak_rss_mb(), 0),
+        "chroma_mb": _folder_mb(data_dir / "chroma"),
+        "retrieval_cache_mb": _folder_mb(data_dir / "retrieval") if (data_dir / "retrieval").exists() else 0.0,
+    }
+
+
+def phase_encoder(data_dir: Path, sample: int) -> dict[str, Any]:
+    """The raw encoder's rate on the store's own chunk texts (title prefixed, as ingest embeds them)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from embed_rate import rate
+
+    from index.embedding import encode
+
+    service = _service(data_dir)
+    texts = []
+    for _, text, meta in service.store.iter_chunks():
+        texts.append(f"{meta.get('title')}\n{text}" if meta.get("title") else text)
+        if len(texts) >= sample:
+            break
+    encode(texts[:16], 16)  # session start-up is not the encoder's rate
+    rates = {size: rate(texts, size, "MiniLMEmbedding") for size in (32, 64, 128)}
+    best = max(rates, key=rates.__getitem__)
+    return {"texts": len(texts), "rates": rates, "best_batch": best, "best_chunks_per_s": rates[best],
+            "peak_rss_mb": round(_peak_rss_mb(), 0)}
+
+
+def phase_latency(data_dir: Path, questions: int) -> dict[str, Any]:
+    """Open time, then warm hybrid retrieval and full offline answers over the dev questions."""
+    from bot.evaluate import load_questions
+    from index.types import SearchFilters
+
+    started = time.perf_counter()
+    service = _service(data_dir)
+    service.searcher.index()
+    opened = time.perf_counter() - started
+    qs = load_questions(QUESTIONS, limit=questions)
+    service.ask("warm up the encoder")
+    retrieval, answers = [], []
+    for q in qs:
+        filters = SearchFilters(as_of=q.question_date)
+        t0 = time.perf_counter()
+        service.search(q.question, filters)
+        retrieval.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        service.ask(q.question, filters=filters)
+        answers.append((time.perf_counter() - t0) * 1000)
+    return {"open_s": round(opened, 2), "chunks": service.store.chunk_count(),
+            "retrieval_ms": _percentiles(retrieval), "ask_ms": _percentiles(answers),
+            "peak_rss_mb": round(_peak_rss_mb(), 0)}
+
+
+def phase_add(data_dir: Path, skip: int | None) -> dict[str, Any]:
+    """Add 10 articles to an opened store (index refresh included), then remove them again.
+
+    With `skip` they are the 10 articles after the first `skip` of the file; without, renamed copies of 10
+    stored ones (so the full-corpus store can be measured and left as it was).
+    """
+    from dataclasses import replace
+
+    service = _service(data_dir)
+    service.searcher.index()
+    if skip is not None:
+        articles = _articles(10, skip=skip)
+    else:
+        articles = [replace(a, id=a.id + "-bench", source="Bench Wire") for a in _articles(10)]
+    started = time.perf_counter()
+    report = service.ingest_articles(articles)
+    seconds = time.perf_counter() - started
+    found = service.searcher.rank_articles(articles[0].title, n=5)
+    started = time.perf_counter()
+    if skip is None:
+        for article in articles:
+            service.remove(article.id)
+    removed = time.perf_counter() - started
+    return {"articles": report.added + report.updated, "chunks": report.chunks_added, "seconds": round(seconds, 2),
+            "found_in_top5": any(articles[0].id in (a.article_id, *a.copies) for a in found),
+            "remove_seconds": round(removed, 2) if skip is None else None}
+
+
+def cold_ask(data_dir: Path) -> float:
+    """Seconds for a fresh `newsbot ask` process, start to answer."""
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_LLM": "extractive"}
+    newsbot = Path(sys.executable).with_name("newsbot")
+    started = time.perf_counter()
+    subprocess.run([str(newsbot), "ask", "What did the Federal Reserve decide about interest rates?"],
+                   env=env, check=True, capture_output=True)
+    return round(time.perf_counter() - started, 2)
+
+
+def _child(phase: str, *args: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], check=True, capture_output=True,
+                         text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="store folder (default: a temporary one)")
+    parser.add_argument("--limit", type=int, help="ingest only the first N articles")
+    parser.add_argument("--skip-ingest", action="store_true", help="measure an already ingested store")
+    parser.add_argument("--encoder-sample", type=int, default=2000, help="chunks for the raw encoder rate")
+    parser.add_argument("--questions", type=int, default=100, help="dev questions for the latency runs")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:
+        data_dir = args.data_dir
+        phases = {
+            "ingest": lambda: phase_ingest(data_dir, args.limit),
+            "encoder": lambda: phase_encoder(data_dir, args.encoder_sample),
+            "latency": lambda: phase_latency(data_dir, args.questions),
+            "add": lambda: phase_add(data_dir, args.limit),
+        }
+        print(json.dumps(phases[args.phase]()))
+        return 0
+
+    temporary = args.data_dir is None
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
+    common = ["--data-dir", str(data_dir)] + (["--limit", str(args.limit)] if args.limit else [])
+    results: dict[str, Any] = {"data_dir": str(data_dir), "cores": len(os.sched_getaffinity(0))}
+    try:
+        if not args.skip_ingest:
+            results["ingest"] = _child("ingest", *common)
+            print(json.dumps(results["ingest"]), flush=True)
+        results["encoder"] = _child("encoder", *common, "--encoder-sample", str(args.encoder_sample))
+        print(json.dumps(results["encoder"]), flush=True)
+        if "ingest" in results:
+            ratio = results["ingest"]["chunks_per_s"] / results["encoder"]["best_chunks_per_s"]
+            results["ingest_vs_encoder"] = round(ratio, 2)
+        results["latency"] = _child("latency", *common, "--questions", str(args.questions))
+        print(json.dumps(results["latency"]), flush=True)
+        results["cold_ask_s"] = cold_ask(data_dir)
+        results["add_10"] = _child("add", *common)
+        print(json.dumps(results, indent=2))
+    finally:
+        if temporary:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
