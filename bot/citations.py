@@ -20,6 +20,7 @@ def citation_for(n: int, passage: Passage, quote: str) -> Citation:
         path=passage.path,
         quote=quote,
         passage=passage.text,
+        also_in=passage.also_in,
     )
 
 

@@ -16,7 +16,10 @@ def source_line(citation: Citation) -> str:
         pieces.append(meta)
     if citation.location:
         pieces.append(citation.location)
-    return " — ".join(pieces)
+    line = " — ".join(pieces)
+    if citation.also_in:
+        line += f" (also carried by {', '.join(citation.also_in)})"
+    return line
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:

@@ -16,6 +16,7 @@ from bot.writers import AnswerWriter
 from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
+from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
@@ -69,8 +70,9 @@ class NewsService:
             return contextualize(question, history)
 
     def search(self, question: str, filters: SearchFilters | None = None, k: int | None = None) -> list[Passage]:
-        """The passages an answer to `question` would be built from, best first."""
-        return self.searcher.search(question, filters, k or self.settings.top_k)
+        """The passages an answer to `question` would be built from, best first (through the llama-index retriever)."""
+        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, filters)
+        return [passage_of(node) for node in retriever.retrieve(question)]
 
     def ask(
         self,
@@ -112,7 +114,8 @@ class NewsService:
             logger.warning("the LLM failed, answering extractively: %s", exc)
             answer = self.fallback.write(query, passages, history)
             # The LLM's message says what to fix (a wrong key, an unknown model); it is written to be shown.
-            answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, f"{FALLBACK_NOTE} ({exc})")
+            note = f"{FALLBACK_NOTE} ({exc})"
+            answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, note)
         assert answer is not None
         if conversation is not None:
             conversation.add(Turn(question, answer))

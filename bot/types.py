@@ -18,6 +18,7 @@ class Citation:
     path: str
     quote: str
     passage: str = ""
+    also_in: tuple[str, ...] = ()  # other outlets that carried the same story
 
     @property
     def location(self) -> str:
@@ -40,7 +41,8 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [
-                {k: v for k, v in asdict(c).items() if k != "passage"} for c in self.citations
+                {k: (list(v) if k == "also_in" else v) for k, v in asdict(c).items() if k != "passage"}
+                for c in self.citations
             ],
         }
         if self.note:

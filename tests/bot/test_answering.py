@@ -35,6 +35,6 @@ def test_json_shape(seeded_service) -> None:  # type: ignore[no-untyped-def]
     assert set(data) >= {"answer", "abstained", "citations"}
     assert data["citations"], data
     assert set(data["citations"][0]) == {
-        "n", "article_id", "title", "source", "published_at", "url", "path", "quote"
+        "n", "article_id", "title", "source", "published_at", "url", "path", "quote", "also_in"
     }
     assert "eight" in data["answer"]

@@ -1,0 +1,66 @@
+"""newsbot's search as a llama-index retriever, so it plugs into llama-index query engines and pipelines."""
+
+from __future__ import annotations
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from index.search import Searcher
+from index.types import Passage, SearchFilters
+
+
+def node_from(passage: Passage) -> NodeWithScore:
+    """A llama-index node carrying the passage's text, article metadata and offsets."""
+    node = TextNode(
+        id_=passage.chunk_id,
+        text=passage.text,
+        start_char_idx=passage.start,
+        end_char_idx=passage.end,
+        metadata={
+            "article_id": passage.article_id,
+            "title": passage.title,
+            "source": passage.source,
+            "published_at": passage.published_at,
+            "url": passage.url,
+            "path": passage.path,
+            "also_in": list(passage.also_in),
+        },
+    )
+    return NodeWithScore(node=node, score=passage.score)
+
+
+def passage_of(scored: NodeWithScore) -> Passage:
+    """The Passage a node returned by NewsRetriever stands for."""
+    meta = scored.node.metadata
+    return Passage(
+        chunk_id=scored.node.node_id,
+        article_id=str(meta.get("article_id", "")),
+        text=scored.node.get_content(),
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        published_at=str(meta.get("published_at", "")),
+        url=str(meta.get("url", "")),
+        path=str(meta.get("path", "")),
+        start=scored.node.start_char_idx or 0,  # type: ignore[attr-defined]
+        end=scored.node.end_char_idx or 0,  # type: ignore[attr-defined]
+        score=float(scored.score or 0.0),
+        also_in=tuple(meta.get("also_in", ())),
+    )
+
+
+class NewsRetriever(BaseRetriever):
+    """Hybrid, article-aware retrieval over the store (see index.search), with optional filters."""
+
+    def __init__(self, searcher: Searcher, top_k: int = 6, filters: SearchFilters | None = None) -> None:
+        super().__init__()
+        self._searcher = searcher
+        self._top_k = top_k
+        self._filters = filters
+
+    def with_filters(self, filters: SearchFilters | None) -> NewsRetriever:
+        """The same retriever narrowed to `filters` (outlets, a date window, a reference date)."""
+        return NewsRetriever(self._searcher, self._top_k, filters)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        passages = self._searcher.search(query_bundle.query_str, self._filters, self._top_k)
+        return [node_from(p) for p in passages]
