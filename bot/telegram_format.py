@@ -43,7 +43,11 @@ def source_line(citation: Citation) -> str:
     """One footer line: `[n] Title — Outlet, date`, the title linked when a URL is known."""
     meta = ", ".join(part for part in (citation.source, citation.published_at) if part)
     line = f"[{citation.n}] {link(citation.title or 'Untitled', citation.url)}"
-    return f"{line} — {escape(meta)}" if meta else line
+    if meta:
+        line += f" — {escape(meta)}"
+    if citation.also_in:
+        line += f" (also in {escape(', '.join(citation.also_in))})"
+    return line
 
 
 def format_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:

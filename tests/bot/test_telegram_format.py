@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -115,6 +116,13 @@ def test_answer_footer_is_compact_and_linked() -> None:
         '<b>Sources</b>\n[1] <a href="https://example.com/a">Rouhani in New York</a> — Reuters, 2013-09-24\n'
         "[2] Talks — AP"
     )
+    check(message)
+
+
+def test_footer_names_other_outlets_of_a_wire_story_escaped() -> None:
+    answer = Answer(text="A claim [1].", citations=(replace(citation(1), also_in=("CNN", "Tom & Jerry Times")),))
+    [message] = format_answer(answer)
+    assert "(also in CNN, Tom &amp; Jerry Times)" in message
     check(message)
 
 
