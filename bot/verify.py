@@ -214,7 +214,9 @@ def verify_answer(question: str, text: str, passages: Sequence[Passage], embed_m
         kept: list[str] = []
         for sentence in line:
             if not sentence.sources:
-                if is_abstention(sentence.claim) or is_connective(sentence.claim):
+                # A sentence whose every [n] named no source claimed support it doesn't have: never a connective.
+                cited_nothing_real = bool(_MARKER.search(sentence.text))
+                if not cited_nothing_real and (is_abstention(sentence.claim) or is_connective(sentence.claim)):
                     kept.append(sentence.claim)
                 else:
                     dropped += 1

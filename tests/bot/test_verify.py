@@ -91,6 +91,12 @@ def test_a_sentence_citing_only_unknown_sources_is_dropped(embed: BagOfTermsEmbe
     assert answer.abstained and not answer.citations
 
 
+def test_a_short_sentence_citing_only_unknown_sources_is_not_kept_as_a_connective(embed: BagOfTermsEmbedding) -> None:
+    text = "Rouhani is staying at the Millennium Hilton hotel [1]. See [9]."
+    answer = verify.verify_answer("q", text, [HOTEL], embed)
+    assert answer.text == "Rouhani is staying at the Millennium Hilton hotel [1]."
+
+
 def test_a_sentence_its_source_does_not_support_is_dropped(embed: BagOfTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1]. Rouhani met the Pope in Rome on Thursday [1]."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
