@@ -1,7 +1,8 @@
 """Calibrate the extractive writer's abstention thresholds on real questions.
 
-Answerable: RealTimeQA dev questions asked of a store holding the whole corpus (with the question's date as the
-reference date) whose gold article is among the retrieved passages, or whose gold answer string occurs in them. Unanswerable: every dev question asked of a store holding only the two
+Answerable: RealTimeQA dev questions asked of a store holding the whole corpus (with the question's date as
+the reference date) whose gold article is among the retrieved passages, or whose gold answer string occurs in
+them. Unanswerable: every dev question asked of a store holding only the two
 seed articles (about Iran and Trump, so none of the quiz questions is answered there), plus a few general-knowledge
 questions asked of the full store. For each question we record the best passage score and the best sentence score,
 then sweep thresholds and report how many answerable questions are kept and how many unanswerable ones abstain.
