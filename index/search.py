@@ -37,18 +37,18 @@ class Ranking:
 
     mode: Mode = "hybrid"
     # Reciprocal rank fusion constant: larger flattens the difference between ranks.
-    rrf_k: float = 60.0
+    rrf_k: float = 20.0
     bm25_weight: float = 1.0
-    dense_weight: float = 1.0
+    dense_weight: float = 0.7
     # Chunks each retriever contributes before articles are formed.
     depth: int = 300
     # The lead (first chunk, title included) says what an article is about: its BM25 score counts this much more.
     lead_boost: float = 0.5
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
     # up to the reference date, fading with a half-life of `half_life` days outside it.
-    date_weight: float = 2.0
-    window: int = 4
-    half_life: float = 7.0
+    date_weight: float = 4.0
+    window: int = 6
+    half_life: float = 3.0
     # Days after the reference date that still count as "before" it (dates can be a day off across time
     # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
     future_grace: int = 0
