@@ -40,9 +40,10 @@ DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model, [CLS] and [SEP] included; the published
 # tokenizer.json says 128, which would silently drop the second half of every 200-piece chunk.
 MAX_PIECES = 256
-# Past a few thousand padded pieces per run a bigger batch no longer speeds up the CPU kernels (attention
-# grows with the square of the width), so long texts go in smaller groups; see bench/embed_rate.py.
-MAX_BATCH_TOKENS = 4096
+# Padded word pieces per onnxruntime run. Measured on 600 chunk-sized texts (BENCHMARKS.md, "Encoder batch"):
+# 4096 → 1,060 MB peak RSS at 16.9 texts/s, 2048 → 685 MB at 18.6/s, 1024 → 496 MB at 19.2/s, 512 → 384 MB at
+# 15.8/s. Attention's buffers grow with batch × width², so past ~1k pieces a run only costs memory.
+MAX_BATCH_TOKENS = 1024
 VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
 
 _lock = threading.Lock()
