@@ -148,7 +148,8 @@ class ArticleStore:
 
     def reset(self) -> None:
         """Drop every chunk and manifest entry (for --rebuild), keeping the store usable."""
-        for name in (self.name, self.name + _MANIFEST_SUFFIX):
+        # "-shingles" holds the near-duplicate detector's data (index.dedupe).
+        for name in (self.name, self.name + _MANIFEST_SUFFIX, self.name + "-shingles"):
             try:
                 self._client.delete_collection(name)
             except Exception:  # noqa: BLE001 - missing is fine: the goal is an empty store

@@ -90,6 +90,8 @@ class IngestReport:
             f"{self.failed} failed",
         ]
         text = "Articles: " + ", ".join(parts) + f". Chunks: {self.chunks_added} added, {self.chunks_removed} removed."
+        if self.duplicates:
+            text += f" {self.duplicates} article(s) are copies of a story already in the store; answers cite one copy."
         if not self.changed and not self.problems:
             text += " Nothing new to ingest."
         return text
