@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from index.search import Searcher
+from index.search import Searcher, passage_from
 from index.types import Passage, SearchFilters
 
 
@@ -23,6 +25,8 @@ def node_from(passage: Passage) -> NodeWithScore:
             "published_at": passage.published_at,
             "url": passage.url,
             "path": passage.path,
+            "start": passage.start,
+            "end": passage.end,
             "also_in": list(passage.also_in),
         },
     )
@@ -32,20 +36,8 @@ def node_from(passage: Passage) -> NodeWithScore:
 def passage_of(scored: NodeWithScore) -> Passage:
     """The Passage a node returned by NewsRetriever stands for."""
     meta = scored.node.metadata
-    return Passage(
-        chunk_id=scored.node.node_id,
-        article_id=str(meta.get("article_id", "")),
-        text=scored.node.get_content(),
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        published_at=str(meta.get("published_at", "")),
-        url=str(meta.get("url", "")),
-        path=str(meta.get("path", "")),
-        start=scored.node.start_char_idx or 0,  # type: ignore[attr-defined]
-        end=scored.node.end_char_idx or 0,  # type: ignore[attr-defined]
-        score=float(scored.score or 0.0),
-        also_in=tuple(meta.get("also_in", ())),
-    )
+    passage = passage_from(scored.node.node_id, scored.node.get_content(), meta, float(scored.score or 0.0))
+    return replace(passage, also_in=tuple(meta.get("also_in", ())))
 
 
 class NewsRetriever(BaseRetriever):
