@@ -9,8 +9,13 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.errors import NewsbotError
+
+if TYPE_CHECKING:  # typing only: importing the service at start-up would load llama-index for `--help`
+    from bot.service import NewsService
+    from index.types import SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -171,16 +176,16 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_ERROR
 
 
-def _seed_if_empty(service: object) -> None:
+def _seed_if_empty(service: NewsService) -> None:
     from bot.render import render_report
 
-    report = service.ensure_seeded()  # type: ignore[attr-defined]
+    report = service.ensure_seeded()
     if report is not None:
         print(f"The store was empty, so newsbot ingested the seed articles first. {render_report(report)}",
               file=sys.stderr)
 
 
-def _filters(args: argparse.Namespace) -> object:
+def _filters(args: argparse.Namespace) -> SearchFilters | None:
     from index.types import SearchFilters
 
     if not (args.source or args.since or args.until or args.as_of):

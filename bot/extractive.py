@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.citations import number_citations
-from bot.sentences import content_terms, split_sentences, words
+from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
 from index.types import Passage
 
@@ -103,9 +103,10 @@ class ExtractiveWriter:
 
     def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[_Candidate]:
         """Every sentence of the passages, best answer first, with its score in [0, 1]-ish."""
-        q_terms = set(content_terms(question))
+        q_list = content_terms(question)
+        q_terms = set(q_list)
         # Names and numbers in the question say most about which sentence answers it.
-        q_strong = {t for t, w in zip(content_terms(question), _surface_content(question), strict=False) if w}
+        q_strong = {t for t, w in zip(q_list, _surface_content(question), strict=False) if w}
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for passage in passages:
@@ -172,8 +173,6 @@ def _surface_content(text: str) -> list[bool]:
     """For each content word of `text`, whether it is a name or a number (capitalised mid-sentence, or digits)."""
     flags = []
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text)
-    from bot.sentences import QUESTION_WORDS, STOPWORDS
-
     for i, token in enumerate(tokens):
         low = token.lower().replace("’", "'")
         if low.endswith("'s"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,13 +21,13 @@ from config.errors import ConfigError
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 
 
-def _ids(value: object) -> frozenset[int]:
+def _ids(value: str | Iterable[object] | None) -> frozenset[int]:
     """Parse "1, 2,3" (or a list) into a set of Telegram ids."""
     if value is None or value == "":
         return frozenset()
     items = value.split(",") if isinstance(value, str) else value
     try:
-        return frozenset(int(str(item).strip()) for item in items if str(item).strip())  # type: ignore[union-attr]
+        return frozenset(int(str(item).strip()) for item in items if str(item).strip())
     except ValueError as exc:
         raise ValueError(f"expected comma-separated numeric ids, got {value!r}") from exc
 
@@ -105,7 +106,7 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
     @classmethod
-    def _parse_ids(cls, value: object) -> frozenset[int]:
+    def _parse_ids(cls, value: str | Iterable[object] | None) -> frozenset[int]:
         return _ids(value)
 
     @classmethod

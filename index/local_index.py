@@ -163,7 +163,8 @@ class LocalIndex:
                 dates=self.dates,
                 positions=self.positions,
                 vectors=self.vectors,
-                **{k: _text_array("\n".join(v.tolist())) if k == "kw_vocab" else v
+                # numpy's stubs type **kwds as savez's own keyword flags; these are all arrays.
+                **{k: _text_array("\n".join(v.tolist())) if k == "kw_vocab" else v  # type: ignore[arg-type]
                    for k, v in self.keyword.arrays().items()},
             )
         os.replace(tmp, path)

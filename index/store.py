@@ -11,7 +11,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from config.errors import EmbeddingMismatch, StoreError
@@ -262,7 +261,3 @@ class ArticleStore:
             location=self.location,
         )
 
-
-def data_dir_of(settings: Settings) -> Path:
-    """Where derived caches (the keyword index) live, for either store mode."""
-    return settings.data_dir
