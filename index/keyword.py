@@ -53,8 +53,27 @@ def terms(text: str) -> list[str]:
     return _stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
-def query_terms(text: str) -> list[str]:
-    """Distinct terms of a query, in order (repeating a query word should not double its weight)."""
+# Words that only place a question in time ("this week", "on Monday"). With a reference date the date prior does
+# that job, and as topic words they would favour any article that says "this week" (bench/RETRIEVAL_RESULTS.md).
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_TIME_WORDS = _WEEKDAYS | frozenset(
+    "week weeks weekend today yesterday tonight tomorrow month months year years recently ago".split()
+)
+_TOKEN = re.compile(r"\w[\w'’-]*")
+
+
+def query_terms(text: str, drop_time_words: bool = False) -> list[str]:
+    """Distinct terms of a query, in order (repeating a query word should not double its weight).
+
+    With `drop_time_words`, words that only say when are left out; one capitalised mid-sentence is kept, as it may
+    be part of a name ("the Year of the Tiger"), except weekdays, which are always capitalised.
+    """
+    if drop_time_words:
+        tokens = _TOKEN.findall(text)
+        text = " ".join(
+            tok for i, tok in enumerate(tokens)
+            if tok.lower() not in _TIME_WORDS or (i > 0 and tok[0].isupper() and tok.lower() not in _WEEKDAYS)
+        )
     return list(dict.fromkeys(terms(text)))
 
 

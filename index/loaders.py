@@ -43,6 +43,13 @@ _DOC_STEMS = frozenset({"readme", "license", "licence", "changelog"})
 _SNIFF_BYTES = 8192
 _LONG_TITLE = 200  # a first line longer than this is a paragraph, not a headline
 _TITLE_CHARS = 100
+# A dateline: where the story was filed and by whom, ending in a dash ("Washington CNN —", "LONDON (AP) --").
+# Alone as the first paragraph it is dropped; in front of the lead it stays in the text but not in a title.
+_DATELINE = re.compile(r"^(?P<words>[^—–]{1,60}?)\s*(?:—|–|--)(?:\s+|$)")
+_DATELINE_WORDS = 8
+_WIRE_MARK = re.compile(r"\([A-Za-z .]{2,20}\)|\b[A-Z]{3,}\b")  # "(AP)", "(Reuters)", "WASHINGTON"
+# A note to readers in front of the story ("Editor's note: …") says nothing about what the story is.
+_EDITORS_NOTE = re.compile(r"^editor['’]?s['’]? note\b", re.IGNORECASE)
 
 
 @dataclass
@@ -222,9 +229,37 @@ def _article_id(path: Path, url: str = "", record_id: Any = None, anchor: str = 
     return "file:" + _hash(str(path.resolve()) + anchor)
 
 
+def _dateline(paragraph: str, alone: bool) -> str:
+    """The dateline opening a paragraph ("Washington CNN — "), or "" when it has none.
+
+    Capitalised words before a dash make a dateline when they are the whole paragraph; in front of a sentence they
+    could be a name ("Barack Obama — the former president — said"), so there they need a wire mark as well.
+    """
+    match = _DATELINE.match(paragraph)
+    if match is None:
+        return ""
+    words = match.group("words").replace(",", " ").split()
+    if not words or len(words) > _DATELINE_WORDS or not all(w[0].isupper() or w[0] == "(" for w in words):
+        return ""
+    if not alone and not _WIRE_MARK.search(match.group("words")):
+        return ""
+    return match.group(0)
+
+
+def _drop_dateline(text: str) -> str:
+    """Drop a first paragraph that is nothing but a dateline: the outlet is metadata already."""
+    first, _, rest = text.partition("\n\n")
+    if rest and _dateline(first, alone=True).strip() == first.strip():
+        return rest
+    return text
+
+
 def _title_from_text(text: str) -> str:
-    """Make a stand-in title from the opening sentence, cut at a word to about 100 characters."""
-    sentence = re.split(r"(?<=[.!?])\s", text.split("\n\n", 1)[0], maxsplit=1)[0]
+    """Make a stand-in title from the opening sentence of the story, cut at a word to about 100 characters."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    lead = next((p for p in paragraphs if not _EDITORS_NOTE.match(p)), paragraphs[0] if paragraphs else "")
+    lead = lead[len(_dateline(lead, alone=False)) :] or lead
+    sentence = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0]
     if len(sentence) <= _TITLE_CHARS:
         return sentence
     return sentence[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -244,6 +279,7 @@ def _article(
     first, _, rest = text.partition("\n\n")
     if title and first.strip() == title and rest:
         text = rest
+    text = _drop_dateline(text)
     title = title or _title_from_text(text)
     url = meta.get("url", "")
     return Article(

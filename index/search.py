@@ -218,7 +218,8 @@ class Searcher:
         if cfg.mode in ("hybrid", "vector"):
             lists.append((cfg.dense_weight, cosines))
         if cfg.mode in ("hybrid", "bm25"):
-            lexical = index.keyword.scores(query_terms(query))
+            dated = filters is not None and filters.as_of is not None
+            lexical = index.keyword.scores(query_terms(query, drop_time_words=dated))
             if cfg.lead_boost:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))

@@ -109,6 +109,35 @@ def test_long_first_paragraph_is_body_and_title_is_a_stand_in(tmp_path: Path) ->
     assert article.body.startswith("French President Emmanuel Macron attempted")
 
 
+@pytest.mark.parametrize(
+    ("body", "title", "starts"),
+    [
+        # A dateline alone as the first paragraph is dropped and never becomes the title.
+        ("Washington CNN —\n\nThe IRS will clear its backlog this week, the agency said.\n\nMore.",
+         "The IRS will clear its backlog this week, the agency said.", "The IRS will clear"),
+        ("New York CNN Business —\n\nFood prices are still sky-high. Eggs lead.", "Food prices are still sky-high.",
+         "Food prices"),
+        # An inline wire dateline stays in the text but not in the title.
+        ("LONDON (AP) — Parliament voted on Tuesday. Then it rose.", "Parliament voted on Tuesday.",
+         "LONDON (AP) — Parliament"),
+        # A note to readers is skipped when making the title.
+        ("Editor's note: Watch the documentary on Sunday.\n\nA wildfire forced thousands to flee. More.",
+         "A wildfire forced thousands to flee.", "Editor's note"),
+        # Capitalised words before a dash inside a sentence are a name, not a dateline.
+        ("Barack Obama — the former president — spoke on Monday. Then left.",
+         "Barack Obama — the former president — spoke on Monday.", "Barack Obama —"),
+    ],
+)
+def test_untitled_record_gets_its_title_from_the_lead_not_the_dateline(
+    tmp_path: Path, body: str, title: str, starts: str
+) -> None:
+    file = tmp_path / "untitled.jsonl"
+    file.write_text(json.dumps({"id": "a1", "title": "", "body": body}) + "\n", encoding="utf-8")
+    (article,) = load(file)[0]
+    assert article.title == title
+    assert article.body.startswith(starts)
+
+
 def test_markdown_markup_is_removed(tmp_path: Path) -> None:
     file = tmp_path / "c.md"
     file.write_text(
