@@ -22,9 +22,22 @@ def keep_llama_index_offline() -> None:
     os.environ.setdefault("NLTK_DATA", str(static / "nltk_cache"))
 
 
+def keep_blas_off_the_encoder() -> None:
+    """Run numpy's BLAS on one thread.
+
+    Its only heavy use here is the search's matrix-vector product over all chunk vectors, which is bound by memory,
+    not arithmetic. A second BLAS thread buys it nothing, but the idle threads keep spinning after it and take the
+    cores from the ONNX encoder that runs next: on 2 cores that made answers 1.8x slower (BENCHMARKS.md, "Latency").
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def build_service(settings: Settings) -> NewsService:
     """Wire a NewsService from settings; heavy objects (ONNX session, HTTP clients) load lazily on first use."""
     keep_llama_index_offline()
+    keep_blas_off_the_encoder()
     from index.embedding import build_embed_model, word_pieces
     from index.ingest import Chunker, Ingestor
     from index.search import Searcher

@@ -44,6 +44,10 @@ MAX_PIECES = 256
 # 4096 → 1,060 MB peak RSS at 16.9 texts/s, 2048 → 685 MB at 18.6/s, 1024 → 496 MB at 19.2/s, 512 → 384 MB at
 # 15.8/s. Attention's buffers grow with batch × width², so past ~1k pieces a run only costs memory.
 MAX_BATCH_TOKENS = 1024
+# A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
+# sentences vary in length; splitting them by it cut the extractive writer's p95 by a third (BENCHMARKS.md).
+_PAD_RATIO = 1.25
+_PAD_SLACK = 8
 VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
 
 _lock = threading.Lock()
@@ -120,12 +124,14 @@ def _get_session() -> onnxruntime.InferenceSession:
 
 
 def _sub_batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None) -> Iterator[list[int]]:
-    """Group text indices shortest first, each group at most batch_size texts and max_tokens padded pieces."""
+    """Group text indices shortest first: at most batch_size texts and max_tokens padded pieces a group, and no
+    text padded far beyond its length (a run costs its padded width, and batching buys little on a CPU)."""
     group: list[int] = []
     for i in sorted(range(len(lengths)), key=lengths.__getitem__):
         # Sorted, so the text being added is the group's longest and sets its padded width.
         too_wide = max_tokens is not None and bool(group) and (len(group) + 1) * lengths[i] > max_tokens
-        if len(group) >= batch_size or too_wide:
+        too_padded = bool(group) and lengths[i] > _PAD_RATIO * lengths[group[0]] + _PAD_SLACK
+        if len(group) >= batch_size or too_wide or too_padded:
             yield group
             group = []
         group.append(i)

@@ -55,10 +55,11 @@ def terms(text: str) -> list[str]:
 
 # Words that only place a question in time ("this week", "on Monday"). With a reference date the date prior does
 # that job, and as topic words they would favour any article that says "this week" (bench/RETRIEVAL_RESULTS.md).
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-_TIME_WORDS = _WEEKDAYS | frozenset(
-    "week weeks weekend today yesterday tonight tomorrow month months year years recently ago".split()
-)
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_TIME_WORDS = _WEEKDAYS | {
+    "week", "weeks", "weekend", "today", "yesterday", "tonight", "tomorrow", "month", "months", "year", "years",
+    "recently", "ago",
+}  # fmt: skip
 _TOKEN = re.compile(r"\w[\w'’-]*")
 
 

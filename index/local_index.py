@@ -22,12 +22,15 @@ import numpy as np
 
 from index.keyword import KeywordIndex, terms
 from index.store import ArticleStore
+from index.types import Passage
 
 logger = logging.getLogger(__name__)
 
 # Bump when the saved layout or the keyword text changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _FETCH_ARTICLES = 100
+# Per-row arrays, filtered together when articles are dropped.
+_ROW_ARRAYS = ("chunk_ids", "article_ids", "sources", "dates", "positions", "texts", "spans", "vectors")
 _PAGE = 1000
 
 
@@ -45,11 +48,16 @@ class LocalIndex:
     sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
     dates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # The chunk's text (Python strings) and its character span in the article.
+    texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int32))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     keyword: KeywordIndex = field(default_factory=KeywordIndex)
     # article id -> content hash it was mirrored at, and -> the article it duplicates ("" when original).
     hashes: dict[str, str] = field(default_factory=dict)
     duplicate_of: dict[str, str] = field(default_factory=dict)
+    # article id -> what every chunk of it shares: title, published_at, url, path.
+    articles: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
@@ -72,14 +80,25 @@ class LocalIndex:
             cached = self.__dict__["_source_codes"] = (names.tolist(), codes)
         return cached
 
+    def passage(self, row: int, score: float) -> Passage:
+        """Row `row` as a Passage with this score."""
+        article_id = str(self.article_ids[row])
+        title, published_at, url, path = self.articles.get(article_id, ("", "", "", ""))
+        start, end = (int(v) for v in self.spans[row])
+        return Passage(
+            chunk_id=str(self.chunk_ids[row]), article_id=article_id, text=str(self.texts[row]), title=title,
+            source=str(self.sources[row]), published_at=published_at, url=url, path=path, start=start, end=end,
+            score=score,
+        )
+
     def copy(self) -> LocalIndex:
         """A copy that can be synced while searches keep using this one (arrays are replaced, never mutated)."""
         keyword = KeywordIndex(self.keyword.k1, self.keyword.b)
         keyword.vocab = dict(self.keyword.vocab)
         keyword.indptr, keyword.term_ids, keyword.tfs = self.keyword.indptr, self.keyword.term_ids, self.keyword.tfs
         return LocalIndex(
-            self.chunk_ids, self.article_ids, self.sources, self.dates, self.positions, self.vectors, keyword,
-            dict(self.hashes), dict(self.duplicate_of),
+            self.chunk_ids, self.article_ids, self.sources, self.dates, self.positions, self.texts, self.spans,
+            self.vectors, keyword, dict(self.hashes), dict(self.duplicate_of), dict(self.articles),
         )
 
     def _changed(self) -> None:
@@ -117,23 +136,31 @@ class LocalIndex:
 
     def _drop(self, article_ids: set[str]) -> None:
         keep = ~np.isin(self.article_ids, list(article_ids))
-        for name in ("chunk_ids", "article_ids", "sources", "dates", "positions", "vectors"):
+        for name in _ROW_ARRAYS:
             setattr(self, name, getattr(self, name)[keep])
         self.keyword.keep(keep)
         self._changed()
         for article_id in article_ids:
             self.hashes.pop(article_id, None)
+            self.articles.pop(article_id, None)
 
     def _append(self, rows: Iterable[tuple[str, str, dict[str, Any], Sequence[float]]]) -> None:
-        ids, arts, srcs, dates, pos, vecs, docs = [], [], [], [], [], [], []
+        ids, arts, srcs, dates, pos, texts, spans, vecs, docs = [], [], [], [], [], [], [], [], []
         for chunk_id, text, meta, vector in rows:
+            article_id = str(meta.get("article_id", ""))
             ids.append(chunk_id)
-            arts.append(str(meta.get("article_id", "")))
+            arts.append(article_id)
             srcs.append(str(meta.get("source", "")))
             dates.append(int(meta.get("date_num", 0) or 0))
             pos.append(int(meta.get("chunk", 0) or 0))
+            texts.append(text or "")
+            spans.append((int(meta.get("start", 0) or 0), int(meta.get("end", 0) or 0)))
             vecs.append(np.asarray(vector, dtype=np.float32))
-            docs.append(terms(keyword_text(str(meta.get("title", "")), text or "")))
+            title = str(meta.get("title", ""))
+            docs.append(terms(keyword_text(title, text or "")))
+            self.articles[article_id] = (
+                title, str(meta.get("published_at", "")), str(meta.get("url", "")), str(meta.get("path", ""))
+            )
         if not ids:
             return
         self.chunk_ids = np.concatenate([self.chunk_ids, np.array(ids, dtype=str)])
@@ -141,6 +168,8 @@ class LocalIndex:
         self.sources = np.concatenate([self.sources, np.array(srcs, dtype=str)])
         self.dates = np.concatenate([self.dates, np.array(dates, dtype=np.int32)])
         self.positions = np.concatenate([self.positions, np.array(pos, dtype=np.int32)])
+        self.texts = np.concatenate([self.texts, _object_array(texts)])
+        self.spans = np.concatenate([self.spans, np.array(spans, dtype=np.int32).reshape(-1, 2)])
         new = np.vstack(vecs)
         self.vectors = new if self.vectors.size == 0 else np.vstack([self.vectors, new])
         self.keyword.add(docs)
@@ -151,7 +180,12 @@ class LocalIndex:
     def save(self, path: Path) -> None:
         """Write the mirror atomically (a crash leaves the old file or the new one, never half of one)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"version": CACHE_VERSION, "hashes": self.hashes, "duplicate_of": self.duplicate_of}
+        meta = {
+            "version": CACHE_VERSION, "hashes": self.hashes, "duplicate_of": self.duplicate_of,
+            "articles": self.articles,
+        }
+        encoded = [t.encode("utf-8") for t in self.texts.tolist()]
+        offsets = np.cumsum([0, *map(len, encoded)], dtype=np.int64)
         tmp = path.with_suffix(".tmp.npz")
         with tmp.open("wb") as handle:
             np.savez(
@@ -162,6 +196,9 @@ class LocalIndex:
                 sources=self.sources,
                 dates=self.dates,
                 positions=self.positions,
+                text_bytes=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+                text_offsets=offsets,
+                spans=self.spans,
                 vectors=self.vectors,
                 # numpy's stubs type **kwds as savez's own keyword flags; these are all arrays.
                 **{k: _text_array("\n".join(v.tolist())) if k == "kw_vocab" else v  # type: ignore[arg-type]
@@ -180,16 +217,21 @@ class LocalIndex:
                 vocab_text = _array_text(data["kw_vocab"])
                 arrays = {k: data[k] for k in ("kw_indptr", "kw_term_ids", "kw_tfs")}
                 arrays["kw_vocab"] = np.array(vocab_text.split("\n") if vocab_text else [], dtype=object)
+                blob, offsets = data["text_bytes"].tobytes(), data["text_offsets"].tolist()
+                texts = [blob[a:b].decode("utf-8") for a, b in zip(offsets, offsets[1:], strict=False)]
                 return cls(
                     chunk_ids=data["chunk_ids"],
                     article_ids=data["article_ids"],
                     sources=data["sources"],
                     dates=data["dates"],
                     positions=data["positions"],
+                    texts=_object_array(texts),
+                    spans=data["spans"],
                     vectors=data["vectors"],
                     keyword=KeywordIndex.from_arrays(arrays),
                     hashes=dict(meta.get("hashes", {})),
                     duplicate_of=dict(meta.get("duplicate_of", {})),
+                    articles={k: tuple(v) for k, v in meta.get("articles", {}).items()},
                 )
         except FileNotFoundError:
             return None
@@ -240,6 +282,13 @@ def _rows(result: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], An
     if embeddings is None:
         embeddings = []
     yield from zip(result["ids"], result["documents"] or [], result["metadatas"] or [], embeddings, strict=True)
+
+
+def _object_array(items: Sequence[str]) -> np.ndarray:
+    """A 1-d object array of strings (np.array would make a fixed-width unicode array, 4 bytes a character)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = list(items)
+    return out
 
 
 def _text_array(text: str) -> np.ndarray:

@@ -264,22 +264,8 @@ class Searcher:
         return index.vectors @ (vector / norm)
 
     def _passages(self, index: LocalIndex, rows: list[int], cosines: np.ndarray) -> dict[int, Passage]:
-        """Passages for rows of the local index, text and metadata read from the store."""
-        if not rows:
-            return {}
-        ids = [str(index.chunk_ids[r]) for r in rows]
-        result = self.store.chunks.get(ids=ids, include=["documents", "metadatas"])
-        found = {
-            cid: (doc or "", dict(meta or {}))
-            for cid, doc, meta in zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=False)
-        }
-        passages = {}
-        for row, chunk_id in zip(rows, ids, strict=True):
-            if chunk_id in found:  # gone since the index was synced: a concurrent remove
-                text, meta = found[chunk_id]
-                score = float(cosines[row]) if len(cosines) > row else 0.0
-                passages[row] = passage_from(chunk_id, text, meta, score)
-        return passages
+        """Passages for rows of the local index (text and metadata come from the mirror: no store round trip)."""
+        return {row: index.passage(row, float(cosines[row]) if len(cosines) > row else 0.0) for row in rows}
 
     def _outlets(self, index: LocalIndex, articles: list[RankedArticle]) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}

@@ -186,3 +186,5 @@ def test_sub_batches_are_length_sorted_and_capped() -> None:
     groups = list(embedding._sub_batches([5, 100, 3, 100, 90, 4], batch_size=3, max_tokens=200))
     assert groups == [[2, 5, 0], [4, 1], [3]]
     assert list(embedding._sub_batches([5, 100, 3], batch_size=2, max_tokens=None)) == [[2, 0], [1]]
+    # Texts of very different lengths run apart rather than padding the short ones to the long one's width.
+    assert list(embedding._sub_batches([20, 52, 24, 30, 50], batch_size=32, max_tokens=None)) == [[0, 2, 3], [4, 1]]

@@ -23,7 +23,8 @@ def test_terms_are_lowercased_stemmed_and_without_stop_words() -> None:
 
 def test_time_words_leave_a_dated_query_but_names_stay() -> None:
     question = "Which team won the Year of the Tiger cup this week, on Monday, after months of waiting?"
-    assert query_terms(question, drop_time_words=True) == ["which", "team", "won", "year", "tiger", "cup", "after", "wait"]
+    kept = ["which", "team", "won", "year", "tiger", "cup", "after", "wait"]
+    assert query_terms(question, drop_time_words=True) == kept
     # Without a reference date nothing else handles time, so the words stay.
     assert {"week", "monday", "month"} <= set(query_terms(question))
 

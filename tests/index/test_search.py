@@ -217,3 +217,30 @@ def test_chroma_where() -> None:
     assert chroma_where(SearchFilters(sources=("CNN",), since=date(2022, 1, 2))) == {
         "$and": [{"source": {"$in": ["CNN"]}}, {"date_num": {"$gte": 20220102}}]
     }
+
+
+
+class _NoReads:
+    """A chunk collection that answers everything but `get`: searching must not read chunks from the store."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("search read chunks from the store")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+
+def test_a_saved_mirror_answers_without_reading_the_store(store: ArticleStore, tmp_path: Path) -> None:
+    _ingestor(store).ingest([*ARTICLES, article("cafe", "Café reopens in Zürich", "The café «Grüner Baum» reopened.")])
+    expected = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
+    # A new process loads the saved mirror; the store is asked what changed, never for passage text.
+    store.chunks = _NoReads(store.chunks)
+    passages = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
+    assert passages == expected
+    top = passages[0]
+    assert top.article_id == "cafe" and "«Grüner Baum»" in top.text
+    assert (top.title, top.source, top.published_at) == ("Café reopens in Zürich", "CNN", "2022-06-10")
+    assert top.url == "https://example.com/cafe" and top.end > top.start
