@@ -29,14 +29,14 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date like 2022-09-30, got {value!r}") from None
 
 
-def _add_filters(parser: argparse.ArgumentParser) -> None:
+def _add_filters(parser: argparse.ArgumentParser, as_of_default: str) -> None:
     group = parser.add_argument_group("narrowing the search")
     group.add_argument("--source", action="append", default=[], metavar="OUTLET",
                        help="only articles from this outlet (repeatable), e.g. --source CNN")
     group.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
     group.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
     group.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                       help="the question's reference date: 'recently' means shortly before it")
+                       help=f"the question's reference date: 'this week' means the week before it ({as_of_default})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    _add_filters(ask)
+    _add_filters(ask, "default: today, for questions that say 'this week', 'yesterday', 'on Monday'…")
 
     commands.add_parser("repl", help="an interactive session with follow-up questions")
     commands.add_parser("stats", help="what the store holds")
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid",
                           help="retriever to measure (default: hybrid, what `ask` uses)")
-    _add_filters(evaluate)
+    _add_filters(evaluate, "default: each question's question_date")
     return parser
 
 

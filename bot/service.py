@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from bot.followup import contextualize, topic_query
@@ -16,6 +18,7 @@ from bot.writers import AnswerWriter
 from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
+from index.keyword import mentions_relative_time
 from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
@@ -45,6 +48,7 @@ class NewsService:
         writer: AnswerWriter,
         fallback: AnswerWriter | None = None,
         rewriter: Rewriter | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -53,6 +57,7 @@ class NewsService:
         self.writer = writer
         self.fallback = fallback
         self.rewriter = rewriter or _default_rewriter
+        self.today = today
         # Writes (ingest, remove) are serialised; reads run concurrently.
         self._write_lock = threading.Lock()
 
@@ -71,8 +76,19 @@ class NewsService:
 
     def search(self, question: str, filters: SearchFilters | None = None, k: int | None = None) -> list[Passage]:
         """The passages an answer to `question` would be built from, best first (through the llama-index retriever)."""
-        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, filters)
+        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, self.reference_date(question, filters))
         return [passage_of(node) for node in retriever.retrieve(question)]
+
+    def reference_date(self, question: str, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters, dated today when the question says "this week", "yesterday"… and no date was given.
+
+        A question asked now about "this week" means this week: the date prior then favours the latest articles.
+        Over an archive whose articles are all older than that, the prior is near zero for every article and
+        changes nothing.
+        """
+        if (filters is not None and filters.as_of is not None) or not mentions_relative_time(question):
+            return filters
+        return replace(filters or SearchFilters(), as_of=self.today())
 
     def ask(
         self,

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["KeywordIndex", "query_terms", "terms"]
+__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -61,6 +61,18 @@ _TIME_WORDS = _WEEKDAYS | {
     "recently", "ago",
 }  # fmt: skip
 _TOKEN = re.compile(r"\w[\w'’-]*")
+_DAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# "this week", "last night", "on Monday", "today", "recently": the question is about the time it is asked in.
+_RELATIVE_TIME = re.compile(
+    rf"\b(?:this|last|past|next)\s+(?:week|weekend|month|year|night|{_DAY_NAMES})\b"
+    rf"|\bon\s+(?:{_DAY_NAMES})\b|\b(?:today|tonight|yesterday|recently|lately|latest)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_relative_time(text: str) -> bool:
+    """Say whether the text places itself relative to when it is said ("this week", "on Monday", "latest")."""
+    return _RELATIVE_TIME.search(text) is not None
 
 
 def query_terms(text: str, drop_time_words: bool = False) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.types import Conversation
+from index.types import Article, SearchFilters
 
 
 def test_hotel_question_is_answered_from_the_right_article(seeded_service) -> None:  # type: ignore[no-untyped-def]
@@ -38,3 +41,33 @@ def test_json_shape(seeded_service) -> None:  # type: ignore[no-untyped-def]
         "n", "article_id", "title", "source", "published_at", "url", "path", "quote", "also_in"
     }
     assert "eight" in data["answer"]
+
+
+FLOODS = {
+    "old": ("2021-03-02", "Severe flooding washed out roads and bridges in the river valley after days of rain. "
+            "Farmers lost their spring crops and the county opened two shelters in school gyms. "),
+    "new": ("2024-05-13", "Flood water cut the valley's roads and carried away a bridge near the old mill. "
+            "Rescue crews in boats reached families on rooftops while the river kept rising overnight. "),
+}
+
+
+def _flood_story(article_id: str) -> Article:
+    day, text = FLOODS[article_id]
+    return Article(id=article_id, title=f"Valley flooding, {day}", body=text * 3, source="Wire", published_at=day)
+
+
+def test_this_week_means_the_week_it_is_asked_in(fresh_service) -> None:  # type: ignore[no-untyped-def]
+    fresh_service.ingest_articles([_flood_story("old"), _flood_story("new")])
+    fresh_service.today = lambda: date(2024, 5, 15)
+
+    def top(question: str, filters: SearchFilters | None = None) -> str:
+        return fresh_service.search(question, filters)[0].article_id
+
+    assert top("Which roads were washed out by flooding in the valley this week?") == "new"
+    # An explicit reference date wins over today.
+    as_of = SearchFilters(as_of=date(2021, 3, 5))
+    assert top("Which roads were washed out by flooding in the valley this week?", as_of) == "old"
+    # Without words about time nothing is dated.
+    assert fresh_service.reference_date("Which roads were washed out by flooding?", None) is None
+    dated = fresh_service.reference_date("What flooded yesterday?", SearchFilters(sources=("Wire",)))
+    assert dated == SearchFilters(sources=("Wire",), as_of=date(2024, 5, 15))

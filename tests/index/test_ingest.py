@@ -85,6 +85,31 @@ def test_interrupted_ingest_leaves_a_usable_store_and_the_next_run_completes(
     assert fresh_service.stats().chunks == report.chunks_added
 
 
+def test_ctrl_c_while_embedding_keeps_the_batches_already_written(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    # One article a batch: Ctrl-C arrives while the second is being embedded.
+    monkeypatch.setattr("index.ingest.ARTICLE_BATCH", 1)
+    ingestor = fresh_service.ingestor
+    real_embed = ingestor.embed_model.get_text_embedding_batch
+    calls: list[int] = []
+
+    def embed_then_interrupt(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_embed(texts)
+
+    monkeypatch.setattr(ingestor, "embed_model", type("Embed", (), {"get_text_embedding_batch": staticmethod(
+        embed_then_interrupt)})())
+    with pytest.raises(KeyboardInterrupt):
+        fresh_service.ingest([_copy_seeds(tmp_path)])
+    # The first article was recorded whole: its chunks and its manifest entry, nothing of the second.
+    entries = fresh_service.store.all_entries()
+    assert len(entries) == 1
+    assert fresh_service.store.chunk_count() == entries[0].chunks == calls[0]
+
+
 def test_remove_and_rebuild(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = _copy_seeds(tmp_path)
     fresh_service.ingest([folder])

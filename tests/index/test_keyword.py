@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.keyword import KeywordIndex, query_terms, terms
+from index.keyword import KeywordIndex, mentions_relative_time, query_terms, terms
 
 DOCS = [
     "The senators announced a bipartisan agreement on gun safety legislation.",
@@ -27,6 +27,23 @@ def test_time_words_leave_a_dated_query_but_names_stay() -> None:
     assert query_terms(question, drop_time_words=True) == kept
     # Without a reference date nothing else handles time, so the words stay.
     assert {"week", "monday", "month"} <= set(query_terms(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("Which team won the World Series this week?", True),
+        ("What did the Fed decide on Wednesday?", True),
+        ("Who won yesterday's vote?", True),
+        ("What is the latest on the strike?", True),
+        ("What happened last night in Kyiv?", True),
+        ("What did Macron say to Rouhani?", False),
+        ("How did Monday Night Football rate in 2021?", False),
+        ("Which weekly magazine broke the story?", False),
+    ],
+)
+def test_questions_relative_to_now_are_recognised(question: str, relative: bool) -> None:
+    assert mentions_relative_time(question) is relative
 
 
 def test_scores_match_bm25s_lucene() -> None:
