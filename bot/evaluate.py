@@ -50,6 +50,9 @@ class QuestionResult:
     evidence: list[str]
     rank: int | None
     top_articles: list[str]
+    # Whether the first-ranked article's text contains the gold answer: a retrieval measure that needs no
+    # evidence ids, and that also credits another outlet's report of the same event.
+    top_article_has_answer: bool
     answer: str
     abstained: bool
     answer_correct: bool
@@ -67,6 +70,7 @@ class Report:
     dates: bool
     hits: dict[str, float]
     mrr: float | None
+    top_article_has_answer: float
     answer_contains_gold: float
     answer_contains_gold_answered: float | None
     abstention_rate: float
@@ -155,6 +159,8 @@ def evaluate(
         answered = time.perf_counter()
         ranking: list[set[str]] = [{a.article_id, *a.copies} for a in retrieval.articles[:DEPTH]]
         rank = next((i + 1 for i, ids in enumerate(ranking) if ids & set(q.evidence)), None)
+        top = retrieval.articles[0].article_id if retrieval.articles else None
+        top_has_answer = top is not None and contains_answer(searcher.index().article_text(top), q.answer)
         results.append(
             QuestionResult(
                 id=q.id,
@@ -163,6 +169,7 @@ def evaluate(
                 evidence=list(q.evidence),
                 rank=rank if q.evidence else None,
                 top_articles=[a.article_id for a in retrieval.articles[:10]],
+                top_article_has_answer=top_has_answer,
                 answer=answer.text,
                 abstained=answer.abstained,
                 answer_correct=not answer.abstained and contains_answer(answer.text, q.answer),
@@ -188,6 +195,7 @@ def summarize(results: list[QuestionResult], mode: str, use_dates: bool) -> Repo
         dates=use_dates,
         hits=hits,
         mrr=mrr,
+        top_article_has_answer=_mean([r.top_article_has_answer for r in results]),
         answer_contains_gold=_mean([r.answer_correct for r in results]),
         answer_contains_gold_answered=_mean([r.answer_correct for r in answered]) if answered else None,
         abstention_rate=_mean([r.abstained for r in results]),
@@ -210,6 +218,7 @@ def render(report: Report) -> str:
         for name, value in report.hits.items():
             lines.append(f"{'article ' + name:<34}{value:>10.3f}")
         lines.append(f"{'article MRR':<34}{report.mrr or 0.0:>10.3f}")
+    lines.append(f"{'top article contains gold answer':<34}{report.top_article_has_answer:>10.3f}")
     lines.append(f"{'answer contains gold (all)':<34}{report.answer_contains_gold:>10.3f}")
     if report.answer_contains_gold_answered is not None:
         lines.append(f"{'answer contains gold (answered)':<34}{report.answer_contains_gold_answered:>10.3f}")

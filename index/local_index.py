@@ -91,6 +91,12 @@ class LocalIndex:
             score=score,
         )
 
+    def article_text(self, article_id: str) -> str:
+        """The article's chunks joined in order (overlapping chunks repeat a little text)."""
+        rows = np.flatnonzero(self.article_ids == article_id)
+        rows = rows[np.argsort(self.positions[rows], kind="stable")]
+        return "\n".join(str(self.texts[r]) for r in rows)
+
     def copy(self) -> LocalIndex:
         """A copy that can be synced while searches keep using this one (arrays are replaced, never mutated)."""
         keyword = KeywordIndex(self.keyword.k1, self.keyword.b)

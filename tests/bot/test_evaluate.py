@@ -51,14 +51,17 @@ def test_contains_answer_normalises(answer: str, gold: str, expected: bool) -> N
     assert contains_answer(answer, gold) is expected
 
 
-def _result(rank: int | None, evidence: bool = True, abstained: bool = False, correct: bool = False) -> QuestionResult:
-    return QuestionResult("q", "?", "a", ["x"] if evidence else [], rank if evidence else None, [], "", abstained,
-                          correct, 10.0, 20.0)
+def _result(
+    rank: int | None, evidence: bool = True, abstained: bool = False, correct: bool = False, top: bool = False
+) -> QuestionResult:
+    return QuestionResult("q", "?", "a", ["x"] if evidence else [], rank if evidence else None, [], top, "",
+                          abstained, correct, 10.0, 20.0)
 
 
 def test_summary_metrics() -> None:
     report = summarize(
-        [_result(1, correct=True), _result(3), _result(None, abstained=True), _result(None, evidence=False)],
+        [_result(1, correct=True, top=True), _result(3), _result(None, abstained=True),
+         _result(None, evidence=False, top=True)],
         "hybrid",
         True,
     )
@@ -67,6 +70,7 @@ def test_summary_metrics() -> None:
     assert report.mrr == pytest.approx((1 + 1 / 3) / 3)
     assert report.abstention_rate == 0.25 and report.answer_contains_gold == 0.25
     assert report.answer_contains_gold_answered == pytest.approx(1 / 3)
+    assert report.top_article_has_answer == 0.5  # counted over every question, evidence ids or not
     assert "article hit@5" in render(report) and "abstention rate" in render(report)
     assert percentile([1, 2, 3, 4], 50) == 2 and percentile([], 95) == 0.0
 
@@ -89,8 +93,10 @@ def test_eval_command_over_the_seeded_store(seeded_service, tmp_path: Path, caps
     assert metrics["questions"] == 2 and metrics["with_evidence"] == 1
     assert metrics["hits"]["hit@5"] == 1.0
     assert metrics["abstention_rate"] == 0.5  # the World Cup is not in the articles
+    assert metrics["top_article_has_answer"] == 0.5  # the Newsweek story says "eight"; no article names the winner
     rows = [json.loads(line) for line in per_question.read_text().splitlines()]
     assert rows[0]["rank"] is not None and rows[1]["abstained"] is True
+    assert rows[0]["top_article_has_answer"] is True and rows[1]["top_article_has_answer"] is False
 
     assert main(["eval", str(questions), "--ignore-dates", "--mode", "bm25", "--source", "Newsweek"]) == 0
     table = capsys.readouterr().out
