@@ -47,6 +47,9 @@ MAX_PIECES = 256
 MAX_BATCH_TOKENS = 512
 # A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
 # sentences vary in length; splitting them by it cut the extractive writer's p95 by a third (BENCHMARKS.md).
+# Runs go side by side only when there are at least this many: a few short ones (an answer's sentences) finish
+# sooner one after another on all cores (service.ask p95 101-110 ms against 120-130 ms with 2; latency_breakdown.py).
+_PARALLEL_MIN_RUNS = 4
 _PAD_RATIO = 1.25
 _PAD_SLACK = 8
 VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
@@ -163,9 +166,9 @@ def encode(
 ) -> np.ndarray:
     """Embed texts as L2-normalised float32 rows, in the order given.
 
-    Several sub-batches run side by side, one core each: on 2 cores that embeds chunks about 20% faster than one
-    run at a time on both cores (BENCHMARKS.md, "Encoder"), whose threads wait on each other at every layer. A
-    single sub-batch (a question, a few sentences) runs on all cores, which is quicker for one short run.
+    Many sub-batches (ingest) run side by side, one core each: on 2 cores that embeds chunks about 20% faster than
+    one run at a time on both cores (BENCHMARKS.md, "Encoder"), whose threads wait on each other at every layer. A
+    few (a question, an answer's sentences) run one after another on all cores, which is quicker for short runs.
     """
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     if not texts:
@@ -191,7 +194,7 @@ def encode(
         norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         out[rows] = pooled / norms  # each run writes its own rows
 
-    if len(groups) == 1 or _cores() == 1:
+    if len(groups) < _PARALLEL_MIN_RUNS or _cores() == 1:
         for rows in groups:
             run(rows, _get_session())
     else:

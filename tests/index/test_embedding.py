@@ -119,6 +119,18 @@ def test_batch_equals_one_by_one_in_order(model: MiniLMEmbedding) -> None:
     assert np.allclose(encode(texts, batch_size=3), batched, atol=1e-5)
 
 
+def test_runs_side_by_side_give_the_same_vectors_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = MIXED * 3
+    single = np.array([encode([t])[0] for t in texts])
+    used: list[int] = []
+    real_workers = embedding._workers
+    monkeypatch.setattr(embedding, "_workers", lambda: used.append(1) or real_workers())
+    monkeypatch.setattr(embedding, "_cores", lambda: 2)  # side by side even on a one-core runner
+    side_by_side = encode(texts, batch_size=1)  # one run per text: many runs, so they go side by side
+    assert used, "the runs did not go to the worker pool"
+    assert cosine(side_by_side, single).min() > 0.999
+
+
 def test_paraphrase_is_closer_than_unrelated(model: MiniLMEmbedding) -> None:
     base, paraphrase, unrelated = np.array(
         model.get_text_embedding_batch(
