@@ -159,19 +159,21 @@ def phase_plain(data_dir: Path, limit: int | None) -> dict[str, Any]:
             "peak_rss_mb": round(_peak_rss_mb(), 0)}
 
 
-def phase_encoder(data_dir: Path, sample: int) -> dict[str, Any]:
-    """The raw encoder's rate on the store's own chunk texts (title prefixed, as ingest embeds them)."""
+def phase_encoder(data_dir: Path, sample: int, limit: int | None) -> dict[str, Any]:
+    """The raw encoder's rate on the chunk texts ingest embeds: the first `sample` chunks of the same articles."""
     sys.path.insert(0, str(ROOT / "bench"))
     from embed_rate import rate
 
-    from index.embedding import encode
+    from index.embedding import encode, word_pieces
+    from index.ingest import Chunker
 
-    service = _service(data_dir)
-    texts = []
-    for _, text, meta in service.store.iter_chunks():
-        texts.append(f"{meta.get('title')}\n{text}" if meta.get("title") else text)
+    chunker = Chunker(200, 30, word_pieces)
+    texts: list[str] = []
+    for article in _articles(min(limit or 10**9, sample)):  # a chunk or more an article: enough for the sample
+        texts += [c.embedding_text() for c in chunker.split(article)]
         if len(texts) >= sample:
             break
+    texts = texts[:sample]
     encode(texts[:16], 16)  # session start-up is not the encoder's rate
     rates = {size: rate(texts, size, "MiniLMEmbedding") for size in (32, 64, 128)}
     best = max(rates, key=rates.__getitem__)
@@ -262,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data_dir = args.data_dir
         phases = {
             "ingest": lambda: phase_ingest(data_dir, args.limit),
-            "encoder": lambda: phase_encoder(data_dir, args.encoder_sample),
+            "encoder": lambda: phase_encoder(data_dir, args.encoder_sample, args.limit),
             "latency": lambda: phase_latency(data_dir, args.questions),
             "add": lambda: phase_add(data_dir, args.limit),
             "plain": lambda: phase_plain(data_dir, args.limit),
