@@ -1,6 +1,7 @@
 """Where a warm offline answer's time goes, on an ingested store.
 
     python bench/latency_breakdown.py --data-dir /work/rtqa-data/store --questions 100
+    python bench/latency_breakdown.py --data-dir /work/rtqa-data/store --questions 100 --blas-threads 2
 
 Times each stage of `service.ask` (query embedding + cosine, BM25, passage lookup, sentence embedding, the whole
 answer) over the first N dev questions, each with its question date, in one warm process.
@@ -25,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--blas-threads", type=int, help="let numpy's BLAS use this many threads (newsbot sets 1)")
     args = parser.parse_args()
 
     from bench.ingest_scale import _service
@@ -55,6 +57,10 @@ def main() -> None:
     timed("sentence embeddings (extractive writer)", ExtractiveWriter, "_sentence_vectors")
     timed("writer", ExtractiveWriter, "write")
     service = _service(args.data_dir)
+    if args.blas_threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=args.blas_threads, user_api="blas")
     service.searcher.index()
     service.ask("warm up the encoder")
     timings.clear()
