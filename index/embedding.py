@@ -46,12 +46,12 @@ MAX_PIECES = 256
 # per core: 512 embeds 20-22 texts/s at 470 MB, and larger runs only cost memory (attention grows with width²).
 MAX_BATCH_TOKENS = 512
 # A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
-# sentences vary in length; splitting them by it cut the extractive writer's p95 by a third (BENCHMARKS.md).
+# sentences vary in length; running them apart cut the time to embed them by about a quarter (p95 64-76 → 48 ms).
+_PAD_RATIO = 1.25
+_PAD_SLACK = 8
 # Runs go side by side only when there are at least this many: a few short ones (an answer's sentences) finish
 # sooner one after another on all cores (service.ask p95 101-110 ms against 120-130 ms with 2; latency_breakdown.py).
 _PARALLEL_MIN_RUNS = 4
-_PAD_RATIO = 1.25
-_PAD_SLACK = 8
 VOCAB_FILE = Path(__file__).with_name("assets") / "minilm-vocab.txt"
 
 _lock = threading.Lock()
