@@ -183,6 +183,15 @@ class KeywordIndex:
         sums[np.diff(self.indptr) == 0] = 0
         return sums.astype(np.float32)
 
+    def idf(self, term: str) -> float:
+        """The term's BM25 inverse document frequency over the current rows (0 for an unknown term)."""
+        colptr = self._columns()[0]
+        t = self.vocab.get(term)
+        if t is None or t + 1 >= len(colptr):
+            return 0.0
+        df = float(colptr[t + 1] - colptr[t])
+        return float(np.log(1.0 + (len(self) - df + 0.5) / (df + 0.5)))
+
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for the query terms (zeros where no term occurs)."""
         n = len(self)

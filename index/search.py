@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index.ingest import date_num
-from index.keyword import query_terms
+from index.keyword import query_terms, terms
 from index.local_index import LocalIndex, cache_path, open_index
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -60,6 +61,12 @@ class Ranking:
     infer_weight: float = 0.0
     infer_top: int = 5
     infer_span: int = 6
+    # Second stage (hybrid only): the `sentence_top` best articles gain up to `sentence_weight` first-place votes
+    # for their best sentence — the share of the query's BM25 weight (idf) found in one sentence of their
+    # `sentence_chunks` best chunks. A report that says it in one sentence beats one that mentions the words apart.
+    sentence_weight: float = 1.0
+    sentence_top: int = 10
+    sentence_chunks: int = 2
 
 
 def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -216,12 +223,13 @@ class Searcher:
         if allowed is not None and not allowed.any():
             return [], empty
         cosines = self._cosines(index, query)
+        dated = filters is not None and filters.as_of is not None
+        q_terms = query_terms(query, drop_time_words=dated and cfg.drop_time_words)
         lists: list[tuple[float, np.ndarray]] = []
         if cfg.mode in ("hybrid", "vector"):
             lists.append((cfg.dense_weight, cosines))
         if cfg.mode in ("hybrid", "bm25"):
-            dated = filters is not None and filters.as_of is not None
-            lexical = index.keyword.scores(query_terms(query, drop_time_words=dated and cfg.drop_time_words))
+            lexical = index.keyword.scores(q_terms)
             if cfg.lead_boost:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
@@ -243,6 +251,15 @@ class Searcher:
                 fused[article_id] += weight * unit * date_prior(int(index.dates[first_row[article_id]]), as_of, cfg)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         rows_of = _rows_by_article(index, list(chunk_score))
+        for rows in rows_of.values():
+            rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
+        if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
+            weights = {t: index.keyword.idf(t) for t in q_terms}
+            unit = 1.0 / (cfg.rrf_k + 1)
+            for article_id in ordered[: cfg.sentence_top]:
+                best = best_sentence_share(index, rows_of.get(article_id, [])[: cfg.sentence_chunks], weights)
+                fused[article_id] += cfg.sentence_weight * unit * best
+            ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         ranked: list[RankedArticle] = []
         taken: set[str] = set()
         groups = _copy_groups(index)
@@ -251,7 +268,7 @@ class Searcher:
             if story in taken:
                 continue
             taken.add(story)
-            rows = sorted(rows_of.get(article_id, []), key=lambda r: (-chunk_score[r], -cosines[r]))
+            rows = rows_of.get(article_id, [])
             copies = tuple(a for a in groups.get(story, ()) if a != article_id)
             ranked.append(RankedArticle(article_id, fused[article_id], tuple(rows), copies))
             if len(ranked) >= n:
@@ -296,6 +313,22 @@ class Searcher:
             cosine = 1.0 + math.log(similarity) if similarity > 0 else -1.0
             passages.append(passage_from(node.node_id, node.get_content(), dict(node.metadata), cosine))
         return passages
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, float]) -> float:
+    """The largest share of the query's term weight that one sentence of these chunks contains, in [0, 1]."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    best = 0.0
+    for row in rows:
+        for sentence in _SENTENCE_END.split(str(index.texts[row])):
+            found = set(terms(sentence))
+            best = max(best, sum(w for t, w in weights.items() if t in found) / total)
+    return best
 
 
 def date_prior(published: int, as_of: date, cfg: Ranking) -> float:

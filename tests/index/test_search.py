@@ -244,3 +244,26 @@ def test_a_saved_mirror_answers_without_reading_the_store(store: ArticleStore, t
     assert top.article_id == "cafe" and "«Grüner Baum»" in top.text
     assert (top.title, top.source, top.published_at) == ("Café reopens in Zürich", "CNN", "2022-06-10")
     assert top.url == "https://example.com/cafe" and top.end > top.start
+
+
+def test_second_stage_prefers_the_article_that_says_it_in_one_sentence(store: ArticleStore, tmp_path: Path) -> None:
+    scattered = ("The mayor spoke at length. A bridge was mentioned. Something opened downtown. New plans came. "
+                 "The mayor left. The bridge stayed closed. Shops opened late. New faces arrived. ")
+    together = "Officials gathered by the river. The mayor opened the new bridge on Friday. Crowds cheered. "
+    _ingestor(store).ingest([article("scattered", "City notes", scattered), article("together", "River day", together)])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    query = "mayor opened new bridge"
+    first_stage_only = Ranking(sentence_weight=0.0)
+    assert [a.article_id for a in searcher.rank_articles(query, n=2, mode=None)][0] == "together"
+    searcher.ranking = first_stage_only
+    assert [a.article_id for a in searcher.rank_articles(query, n=2)][0] == "scattered"
+
+
+def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: Searcher) -> None:
+    from index.search import best_sentence_share
+
+    index = searcher.index()
+    ferry = [r for r in range(len(index)) if index.article_ids[r] == "ferry"][:1]
+    assert best_sentence_share(index, ferry, {"ferri": 2.0, "marisol": 1.0}) == 1.0
+    assert best_sentence_share(index, ferry, {"ferri": 2.0, "volcano": 2.0}) == 0.5
+    assert best_sentence_share(index, ferry, {}) == 0.0
