@@ -109,7 +109,7 @@ def store_searcher(data_dir: Path) -> Searcher:
 
 # Each configuration is the default Ranking with some knobs changed; the last one is the default itself.
 _PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, window=7, half_life=7.0, future_grace=1,
-              drop_time_words=False)
+              drop_time_words=False, sentence_weight=0.0)
 CONFIGS: dict[str, dict[str, Any]] = {
     "bm25: chunks (title+text), article = best chunk, plain date prior": dict(_PLAIN, mode="bm25"),
     "bm25 + prior tuned (6-day window, weight 4, half-life 3, no future)": dict(mode="bm25", lead_boost=0.0),
@@ -118,10 +118,14 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "vector: exact cosine over all chunks, article = best chunk, plain date prior": dict(_PLAIN, mode="vector"),
     "vector + tuned prior": dict(mode="vector"),
     "hybrid RRF k=60, equal weights, no lead, plain date prior": dict(_PLAIN),
-    "hybrid RRF k=20, dense 0.7, no lead, tuned prior": dict(lead_boost=0.0),
-    "hybrid + lead + inferred date (no-date runs)": dict(infer_weight=0.5),
-    "default but time words kept in dated BM25 queries": dict(drop_time_words=False),
-    "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated": {},
+    "hybrid RRF k=20, dense 0.7, no lead, tuned prior": dict(lead_boost=0.0, sentence_weight=0.0),
+    "hybrid + lead + inferred date (no-date runs)": dict(infer_weight=0.5, sentence_weight=0.0),
+    "default but time words kept in dated BM25 queries": dict(drop_time_words=False, sentence_weight=0.0),
+    "default without the sentence stage": dict(sentence_weight=0.0),
+    "sentence stage weight 0.5": dict(sentence_weight=0.5),
+    "sentence stage over the top 5 articles": dict(sentence_top=5),
+    "sentence stage weight 2": dict(sentence_weight=2.0),
+    "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated, sentence stage": {},
 }
 
 

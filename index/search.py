@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index.ingest import date_num
-from index.keyword import query_terms, terms
+from index.keyword import query_terms, sentence_terms
 from index.local_index import LocalIndex, cache_path, open_index
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -315,9 +314,6 @@ class Searcher:
         return passages
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, float]) -> float:
     """The largest share of the query's term weight that one sentence of these chunks contains, in [0, 1]."""
     total = sum(weights.values())
@@ -325,8 +321,7 @@ def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, f
         return 0.0
     best = 0.0
     for row in rows:
-        for sentence in _SENTENCE_END.split(str(index.texts[row])):
-            found = set(terms(sentence))
+        for found in sentence_terms(str(index.texts[row])):
             best = max(best, sum(w for t, w in weights.items() if t in found) / total)
     return best
 

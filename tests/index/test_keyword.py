@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.keyword import KeywordIndex, mentions_relative_time, query_terms, terms
+from index.keyword import KeywordIndex, mentions_relative_time, query_terms, sentence_terms, terms
 
 DOCS = [
     "The senators announced a bipartisan agreement on gun safety legislation.",
@@ -44,6 +44,14 @@ def test_time_words_leave_a_dated_query_but_names_stay() -> None:
 )
 def test_questions_relative_to_now_are_recognised(question: str, relative: bool) -> None:
     assert mentions_relative_time(question) is relative
+
+
+def test_sentence_terms_are_the_terms_of_each_sentence() -> None:
+    text = "The mayor opened the new bridge. Crowds cheered! Was İstanbul quiet? Yes: 3.5% more."
+    expected = [frozenset(terms(s)) for s in ("The mayor opened the new bridge.", "Crowds cheered!",
+                                              "Was İstanbul quiet?", "Yes: 3.5% more.")]
+    assert list(sentence_terms(text)) == expected
+    assert sentence_terms("") == (frozenset(),)
 
 
 def test_scores_match_bm25s_lucene() -> None:
