@@ -226,7 +226,11 @@ class FakeBotAPI:
         if request.match_info["token"] != self.token or self.reject_token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
-        params = await _params(request)
+        try:
+            params = await _params(request)
+        except ConnectionResetError:
+            # The client hung up mid-request (a long poll cancelled at shutdown): nobody is left to answer.
+            return web.Response(status=499)
         failures = self._failures.get(method)
         if failures:
             retry_after = failures.pop(0)
