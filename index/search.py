@@ -60,6 +60,12 @@ class Ranking:
     infer_weight: float = 0.0
     infer_top: int = 5
     infer_span: int = 6
+    # Recency, the gentle version of the date prior that also holds without a reference date: news questions are
+    # mostly about recent events, so of two equally good matches the newer wins. Up to `recency_weight`
+    # first-place votes, halving every `recency_half_life` days before the reference date (or, without one, before
+    # the newest article the search may return: an archive's "now" is its last day, not the calendar's).
+    recency_weight: float = 0.5
+    recency_half_life: float = 365.0
     # Second stage (hybrid only): the `sentence_top` best articles gain up to `sentence_weight` first-place votes
     # for their best sentence — the share of the query's BM25 weight (idf) found in one sentence of their
     # `sentence_chunks` best chunks. A report that says it in one sentence beats one that mentions the words apart.
@@ -243,18 +249,22 @@ class Searcher:
         as_of, weight = (filters.as_of if filters else None), cfg.date_weight
         if as_of is None and cfg.infer_weight:
             as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
+        unit = 1.0 / (cfg.rrf_k + 1)
+        first_row = index.first_rows()
         if as_of is not None and weight:
-            unit = 1.0 / (cfg.rrf_k + 1)
-            first_row = index.first_rows()
             for article_id in fused:
                 fused[article_id] += weight * unit * date_prior(int(index.dates[first_row[article_id]]), as_of, cfg)
+        now = _archive_now(index, allowed, filters.as_of if filters else None)
+        if now is not None and cfg.recency_weight:
+            for article_id in fused:
+                published = int(index.dates[first_row[article_id]])
+                fused[article_id] += cfg.recency_weight * unit * recency(published, now, cfg)
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
         if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
             weights = {t: index.keyword.idf(t) for t in q_terms}
-            unit = 1.0 / (cfg.rrf_k + 1)
             for article_id in ordered[: cfg.sentence_top]:
                 best = best_sentence_share(index, rows_of.get(article_id, [])[: cfg.sentence_chunks], weights)
                 fused[article_id] += cfg.sentence_weight * unit * best
@@ -337,6 +347,25 @@ def date_prior(published: int, as_of: date, cfg: Ranking) -> float:
     if age < 0:
         return 0.5 ** ((-age - cfg.future_grace) / 1.0)
     return 0.5 ** ((age - cfg.window) / cfg.half_life)
+
+
+def recency(published: int, now: date, cfg: Ranking) -> float:
+    """How recent the publication date (YYYYMMDD, 0 unknown) is as of `now`, in [0, 1]: 1 on the day, halving
+    every `recency_half_life` days either side (after `now` is the date prior's business, not recency's)."""
+    day = _day(published)
+    if day is None:
+        return 0.0
+    return 0.5 ** (abs((now - day).days) / cfg.recency_half_life)
+
+
+def _archive_now(index: LocalIndex, allowed: np.ndarray | None, as_of: date | None) -> date | None:
+    """The day recency counts back from: the newest article the search may return, or the reference date if
+    that is earlier (a question asked today of an archive that ends in 2022 is about the archive's last days)."""
+    dates = index.dates if allowed is None else index.dates[allowed]
+    newest = _day(int(dates.max())) if len(dates) else None
+    if newest is None or as_of is None:
+        return newest or as_of
+    return min(newest, as_of)
 
 
 def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | None:

@@ -14,7 +14,7 @@ import pytest
 from index.embedding import word_pieces
 from index.ingest import Chunker, Ingestor
 from index.local_index import LocalIndex, cache_path
-from index.search import Ranking, Searcher, chroma_where, date_prior
+from index.search import Ranking, Searcher, chroma_where, date_prior, recency
 from index.store import ArticleStore
 from index.types import Article, SearchFilters
 
@@ -135,6 +135,33 @@ def test_date_prior_shape() -> None:
     assert date_prior(20220603, as_of, cfg) == pytest.approx(0.5)
     assert date_prior(20220625, as_of, cfg) < 0.01
     assert date_prior(0, as_of, cfg) == 0.0
+
+
+def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore, tmp_path: Path) -> None:
+    # The older report matches the question a little better (it says "flood" twice); two years apart, recency decides.
+    older = article("older", "River flood", "The river flood closed the old bridge. The flood was severe.",
+                    day="2020-03-02")
+    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-03-02")
+    _ingestor(store).ingest([older, newer])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    query = "Which bridge did the river flood close?"
+    searcher.ranking = Ranking(recency_weight=0.0)
+    assert _ids(searcher, query) == ["older", "newer"]
+    searcher.ranking = Ranking()
+    assert _ids(searcher, query) == ["newer", "older"]
+    # Recency counts back from the archive's last day, however late the question is asked...
+    assert _ids(searcher, query, SearchFilters(as_of=date(2030, 1, 1)))[0] == "newer"
+    # ...and from the search's own end when `until` cuts the archive short (only the older one is left then).
+    assert _ids(searcher, query, SearchFilters(until=date(2021, 1, 1))) == ["older"]
+
+
+def test_recency_shape() -> None:
+    cfg = Ranking(recency_half_life=365.0)
+    now = date(2022, 6, 17)
+    assert recency(20220617, now, cfg) == 1.0
+    assert recency(20210617, now, cfg) == pytest.approx(0.5)
+    assert recency(20230617, now, cfg) == pytest.approx(0.5, abs=0.01)
+    assert recency(0, now, cfg) == 0.0
 
 
 def test_wire_copies_are_marked_at_ingest_and_collapsed(store: ArticleStore, searcher: Searcher) -> None:
