@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "sentence_terms", "terms"]
+__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -57,15 +57,18 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @lru_cache(maxsize=4096)
-def sentence_terms(text: str) -> tuple[frozenset[str], ...]:
-    """The index terms of each sentence of `text` (a sentence ends at . ! or ? before a space).
+def statement_terms(text: str) -> tuple[frozenset[str], ...]:
+    """The index terms of each sentence of `text` that states something (a sentence ends at . ! or ? before a
+    space; those ending in ? are left out: a sentence asking the question — a quiz, a rhetorical lead — does not
+    answer it, and would otherwise match the question better than any answer; bench/RETRIEVAL_RESULTS.md).
 
     One stemming call for the whole text, not one per sentence: the search's second stage runs this on twenty
     chunks a question. Remembered, as popular articles come up again and again.
     """
     stop = _stopwords()
     # Lower-cased as a whole, as `terms` does, so both see the same words.
-    sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in _SENTENCE_END.split(text.lower())]
+    parts = [part for part in _SENTENCE_END.split(text.lower()) if not part.rstrip().endswith("?")]
+    sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
     stems = iter(_stem_all([w for words in sentences for w in words]))
     return tuple(frozenset(next(stems) for _ in words) for words in sentences)
 

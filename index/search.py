@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index.ingest import date_num
-from index.keyword import query_terms, sentence_terms
+from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -331,7 +331,7 @@ def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, f
         return 0.0
     best = 0.0
     for row in rows:
-        for found in sentence_terms(str(index.texts[row])):
+        for found in statement_terms(str(index.texts[row])):
             best = max(best, sum(w for t, w in weights.items() if t in found) / total)
     return best
 

@@ -286,6 +286,20 @@ def test_second_stage_prefers_the_article_that_says_it_in_one_sentence(store: Ar
     assert [a.article_id for a in searcher.rank_articles(query, n=2)][0] == "scattered"
 
 
+def test_second_stage_does_not_take_a_quiz_for_an_answer(store: ArticleStore, tmp_path: Path) -> None:
+    quiz = ("Quiz time. Which retailer switched off the air conditioning in its stores to save money? "
+            "A. Ikea B. Bed Bath and Beyond C. Petco. Answers tomorrow.")
+    report = ("Analysts say Bed Bath and Beyond switched off air conditioning to cut costs as sales slumped. "
+              "The company denied any change of policy in its stores.")
+    _ingestor(store).ingest([article("quiz", "Morning briefing", quiz), article("report", "Retail news", report)])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    query = "Which retailer switched off the air conditioning in its stores to save money?"
+    searcher.ranking = Ranking(sentence_weight=0.0)
+    assert _ids(searcher, query)[0] == "quiz"  # the quiz repeats the question word for word
+    searcher.ranking = Ranking()
+    assert _ids(searcher, query)[0] == "report"
+
+
 def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: Searcher) -> None:
     from index.search import best_sentence_share
 
