@@ -114,7 +114,8 @@ class ExtractiveWriter:
             for start, end in split_sentences(passage.text):
                 sentence = passage.text[start:end]
                 key = sentence.lower()
-                if key in seen or len(words(sentence)) < 4:
+                # A question answers nothing, however well it matches (a quiz that repeats the question).
+                if key in seen or len(words(sentence)) < 4 or _asks(sentence):
                     continue
                 seen.add(key)
                 s_terms = set(content_terms(sentence))
@@ -183,6 +184,11 @@ def _surface_content(text: str) -> list[bool]:
             continue
         flags.append(token[0].isdigit() or (token[0].isupper() and i > 0))
     return flags
+
+
+def _asks(sentence: str) -> bool:
+    """Whether the sentence is a question (it ends in "?", perhaps inside quotes or brackets)."""
+    return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

@@ -29,6 +29,15 @@ def test_picks_the_sentence_that_answers_and_cites_it() -> None:
     assert answer.citations[0].passage == HOTEL.text
 
 
+def test_never_answers_with_a_question_that_repeats_the_one_asked() -> None:
+    quiz = _passage("q", "Quiz time! Which hotel was Rouhani staying at in New York? A. The Plaza B. The Millennium "
+                         "Hilton. Would Macron wait for \"an hour or more?\" He did.")
+    answer = ExtractiveWriter().write("Which hotel was Rouhani staying at in New York?", [quiz, HOTEL])
+    assert not answer.abstained
+    assert "?" not in answer.text
+    assert answer.citations[0].article_id == "a" and "Millennium Hilton hotel" in answer.citations[0].quote
+
+
 def test_every_marker_names_a_citation() -> None:
     answer = number_citations("q", [("One.", HOTEL), ("Two.", WEATHER), ("Three.", HOTEL)])
     assert answer.text == "One [1]. Two [2]. Three [1]."
