@@ -39,6 +39,18 @@ def keyword_text(title: str, text: str) -> str:
     return f"{title}\n{text}" if title else text
 
 
+def day_numbers(dates: np.ndarray) -> np.ndarray:
+    """YYYYMMDD ints (0: unknown) as days since 1970-01-01, NaN where there is no such day (0, June 31)."""
+    d = np.asarray(dates, dtype=np.int64)
+    year, month, day = d // 10000, d // 100 % 100, d % 100
+    valid = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    months = (np.where(valid, year, 1970) - 1970) * 12 + np.where(valid, month, 1) - 1
+    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    following = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    numbers = first + np.where(valid, day, 1) - 1
+    return np.where(valid & (numbers < following), numbers, np.nan)
+
+
 @dataclass
 class LocalIndex:
     """Row i describes chunk `chunk_ids[i]`; `vectors` are unit-length, so a dot product is the cosine."""
@@ -70,6 +82,22 @@ class LocalIndex:
             for row, article_id in enumerate(self.article_ids.tolist()):
                 cached.setdefault(article_id, row)
             self.__dict__["_first_rows"] = cached
+        return cached
+
+    def article_codes(self) -> tuple[list[str], np.ndarray]:
+        """The distinct article ids and each row's index into them (searches group rows by these small ints
+        instead of converting numpy strings row by row), built once per change."""
+        cached = self.__dict__.get("_article_codes")
+        if cached is None:
+            names, codes = np.unique(self.article_ids, return_inverse=True)
+            cached = self.__dict__["_article_codes"] = (names.tolist(), codes.astype(np.int64))
+        return cached
+
+    def day_numbers(self) -> np.ndarray:
+        """Each row's publication day in days since 1970-01-01 (NaN when unknown), built once per change."""
+        cached = self.__dict__.get("_day_numbers")
+        if cached is None:
+            cached = self.__dict__["_day_numbers"] = day_numbers(self.dates)
         return cached
 
     def source_codes(self) -> tuple[list[str], np.ndarray]:
@@ -108,8 +136,8 @@ class LocalIndex:
         )
 
     def _changed(self) -> None:
-        self.__dict__.pop("_first_rows", None)
-        self.__dict__.pop("_source_codes", None)
+        for cached in ("_first_rows", "_source_codes", "_article_codes", "_day_numbers"):
+            self.__dict__.pop(cached, None)
 
     # Keeping in step
 

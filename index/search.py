@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -250,15 +250,17 @@ class Searcher:
         if as_of is None and cfg.infer_weight:
             as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
         unit = 1.0 / (cfg.rrf_k + 1)
+        ids = list(fused)
         first_row = index.first_rows()
+        days = index.day_numbers()[np.fromiter((first_row[a] for a in ids), dtype=np.int64, count=len(ids))]
+        votes = np.zeros(len(ids))
         if as_of is not None and weight:
-            for article_id in fused:
-                fused[article_id] += weight * unit * date_prior(int(index.dates[first_row[article_id]]), as_of, cfg)
+            votes += weight * date_prior(days, as_of, cfg)
         now = _archive_now(index, allowed, filters.as_of if filters else None)
         if now is not None and cfg.recency_weight:
-            for article_id in fused:
-                published = int(index.dates[first_row[article_id]])
-                fused[article_id] += cfg.recency_weight * unit * recency(published, now, cfg)
+            votes += cfg.recency_weight * recency(days, now, cfg)
+        for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
+            fused[article_id] += vote
         ordered = sorted(fused, key=fused.__getitem__, reverse=True)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
@@ -336,36 +338,39 @@ def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, f
     return best
 
 
-def date_prior(published: int, as_of: date, cfg: Ranking) -> float:
-    """How much the publication date (YYYYMMDD, 0 unknown) suits a question asked on `as_of`, in [0, 1]."""
-    day = _day(published)
-    if day is None:
-        return 0.0
-    age = (as_of - day).days
-    if -cfg.future_grace <= age <= cfg.window:
-        return 1.0
-    if age < 0:
-        return 0.5 ** ((-age - cfg.future_grace) / 1.0)
-    return 0.5 ** ((age - cfg.window) / cfg.half_life)
+def date_prior(days: np.ndarray, as_of: date, cfg: Ranking) -> np.ndarray:
+    """How much each publication day (days since 1970, NaN unknown) suits a question asked on `as_of`, in [0, 1]."""
+    age = _day_number(as_of) - np.asarray(days, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        later = 0.5 ** ((-age - cfg.future_grace) / 1.0)
+        older = 0.5 ** ((age - cfg.window) / cfg.half_life)
+        prior = np.where((age >= -cfg.future_grace) & (age <= cfg.window), 1.0, np.where(age < 0, later, older))
+    return np.nan_to_num(prior, nan=0.0)
 
 
-def recency(published: int, now: date, cfg: Ranking) -> float:
-    """How recent the publication date (YYYYMMDD, 0 unknown) is as of `now`, in [0, 1]: 1 on the day, halving
-    every `recency_half_life` days either side (after `now` is the date prior's business, not recency's)."""
-    day = _day(published)
-    if day is None:
-        return 0.0
-    return 0.5 ** (abs((now - day).days) / cfg.recency_half_life)
+def recency(days: np.ndarray, now: date, cfg: Ranking) -> np.ndarray:
+    """How recent each publication day (days since 1970, NaN unknown) is as of `now`, in [0, 1]: 1 on the day,
+    halving every `recency_half_life` days either side (after `now` is the date prior's business, not recency's)."""
+    age = np.abs(_day_number(now) - np.asarray(days, dtype=np.float64))
+    return np.nan_to_num(0.5 ** (age / cfg.recency_half_life), nan=0.0)
 
 
 def _archive_now(index: LocalIndex, allowed: np.ndarray | None, as_of: date | None) -> date | None:
     """The day recency counts back from: the newest article the search may return, or the reference date if
     that is earlier (a question asked today of an archive that ends in 2022 is about the archive's last days)."""
-    dates = index.dates if allowed is None else index.dates[allowed]
-    newest = _day(int(dates.max())) if len(dates) else None
+    days = index.day_numbers() if allowed is None else index.day_numbers()[allowed]
+    known = days[~np.isnan(days)]
+    newest = _EPOCH + timedelta(days=int(known.max())) if len(known) else None
     if newest is None or as_of is None:
         return newest or as_of
     return min(newest, as_of)
+
+
+def _day_number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | None:
@@ -429,19 +434,20 @@ def _articles_by_best_chunk(
     depth = min(depth, len(scores))
     top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")]
-    order: dict[str, list[int]] = {}
-    for row in top.tolist():
-        # A BM25 score of zero means no query term occurs: no evidence at all.
-        if not np.isfinite(scores[row]) or (lexical and scores[row] <= 0):
-            continue
-        order.setdefault(str(index.article_ids[row]), []).append(row)
-    return list(order.items())
+    # A BM25 score of zero means no query term occurs: no evidence at all.
+    top = top[np.isfinite(scores[top]) & (scores[top] > 0)] if lexical else top[np.isfinite(scores[top])]
+    names, codes = index.article_codes()
+    order: dict[int, list[int]] = {}
+    for row, code in zip(top.tolist(), codes[top].tolist(), strict=True):
+        order.setdefault(code, []).append(row)
+    return [(names[code], rows) for code, rows in order.items()]
 
 
 def _rows_by_article(index: LocalIndex, rows: list[int]) -> dict[str, list[int]]:
+    names, codes = index.article_codes()
     out: dict[str, list[int]] = {}
-    for row in rows:
-        out.setdefault(str(index.article_ids[row]), []).append(row)
+    for row, code in zip(rows, codes[rows].tolist(), strict=True):
+        out.setdefault(names[code], []).append(row)
     return out
 
 

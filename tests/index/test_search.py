@@ -13,7 +13,7 @@ import pytest
 
 from index.embedding import word_pieces
 from index.ingest import Chunker, Ingestor
-from index.local_index import LocalIndex, cache_path
+from index.local_index import LocalIndex, cache_path, day_numbers
 from index.search import Ranking, Searcher, chroma_where, date_prior, recency
 from index.store import ArticleStore
 from index.types import Article, SearchFilters
@@ -129,12 +129,19 @@ def test_reference_date_prefers_recent_articles(searcher: Searcher) -> None:
 
 def test_date_prior_shape() -> None:
     cfg = Ranking(window=7, half_life=7.0, future_grace=1)
-    as_of = date(2022, 6, 17)
-    assert date_prior(20220615, as_of, cfg) == 1.0
-    assert date_prior(20220618, as_of, cfg) == 1.0  # a day late: time zones
-    assert date_prior(20220603, as_of, cfg) == pytest.approx(0.5)
-    assert date_prior(20220625, as_of, cfg) < 0.01
-    assert date_prior(0, as_of, cfg) == 0.0
+    days = day_numbers(np.array([20220615, 20220618, 20220603, 20220625, 0, 20220631]))
+    prior = date_prior(days, date(2022, 6, 17), cfg)
+    assert prior[:2].tolist() == [1.0, 1.0]  # in the window; a day late still counts (time zones)
+    assert prior[2] == pytest.approx(0.5)
+    assert prior[3] < 0.01
+    assert prior[4:].tolist() == [0.0, 0.0]  # unknown, and no such day
+
+
+def test_day_numbers_are_days_since_1970() -> None:
+    found = day_numbers(np.array([19700101, 20220617, 20000229, 19690101, 0, 20221301, 20230229]))
+    expected = [0, (date(2022, 6, 17) - date(1970, 1, 1)).days, (date(2000, 2, 29) - date(1970, 1, 1)).days, -365]
+    assert found[:4].tolist() == expected
+    assert np.isnan(found[4:]).all()
 
 
 def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore, tmp_path: Path) -> None:
@@ -157,11 +164,12 @@ def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore,
 
 def test_recency_shape() -> None:
     cfg = Ranking(recency_half_life=365.0)
-    now = date(2022, 6, 17)
-    assert recency(20220617, now, cfg) == 1.0
-    assert recency(20210617, now, cfg) == pytest.approx(0.5)
-    assert recency(20230617, now, cfg) == pytest.approx(0.5, abs=0.01)
-    assert recency(0, now, cfg) == 0.0
+    days = day_numbers(np.array([20220617, 20210617, 20230617, 0]))
+    found = recency(days, date(2022, 6, 17), cfg)
+    assert found[0] == 1.0
+    assert found[1] == pytest.approx(0.5)
+    assert found[2] == pytest.approx(0.5, abs=0.01)
+    assert found[3] == 0.0
 
 
 def test_wire_copies_are_marked_at_ingest_and_collapsed(store: ArticleStore, searcher: Searcher) -> None:
