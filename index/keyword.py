@@ -69,8 +69,12 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     # Lower-cased as a whole, as `terms` does, so both see the same words.
     parts = [part for part in _SENTENCE_END.split(text.lower()) if not part.rstrip().endswith("?")]
     sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
-    stems = iter(_stem_all([w for words in sentences for w in words]))
-    return tuple(frozenset(next(stems) for _ in words) for words in sentences)
+    stems = _stem_all([w for words in sentences for w in words])
+    out, start = [], 0
+    for words in sentences:
+        out.append(frozenset(stems[start : start + len(words)]))
+        start += len(words)
+    return tuple(out)
 
 
 # Words that only place a question in time ("this week", "on Monday"). With a reference date the date prior does
