@@ -214,8 +214,7 @@ def phase_add(data_dir: Path, skip: int | None) -> dict[str, Any]:
     found = service.searcher.rank_articles(articles[0].title, n=5)
     started = time.perf_counter()
     if skip is None:
-        for article in articles:
-            service.remove(article.id)
+        service.remove_many([a.id for a in articles])
     removed = time.perf_counter() - started
     return {"articles": report.added + report.updated, "chunks": report.chunks_added, "seconds": round(seconds, 2),
             "found_in_top5": any(articles[0].id in (a.article_id, *a.copies) for a in found),

@@ -147,8 +147,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_OK
     if args.command == "remove":
         missing = 0
-        for article_id in args.ids:
-            removed = service.remove(article_id)
+        for article_id, removed in service.remove_many(list(dict.fromkeys(args.ids))).items():
             if removed < 0:
                 print(f"No article with id {article_id!r} in the store.", file=sys.stderr)
                 missing += 1

@@ -179,11 +179,22 @@ class NewsService:
 
     def remove(self, article_id: str) -> int:
         """Remove an article; the number of chunks deleted, or -1 if the store doesn't have it."""
+        return self.remove_many([article_id])[article_id]
+
+    def remove_many(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Remove articles; for each id the number of chunks deleted, or -1 if the store doesn't have it.
+
+        The retrieval mirror is brought up to date once at the end, not once per article: saving it rewrites the
+        whole file (about a second over a large archive).
+        """
+        removed: dict[str, int] = {}
         with self._write_lock:
             try:
-                return self.store.remove(article_id)
+                for article_id in article_ids:
+                    removed[article_id] = self.store.remove(article_id)
             finally:
                 self.searcher.refresh()
+        return removed
 
     def stats(self) -> StoreStats:
         return self.store.stats()

@@ -122,6 +122,18 @@ def test_remove_and_rebuild(fresh_service, tmp_path: Path) -> None:  # type: ign
     assert report.added == 2 and fresh_service.stats().articles == 2
 
 
+def test_removing_many_articles_refreshes_the_mirror_once(fresh_service, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fresh_service.ingest([_copy_seeds(tmp_path)])
+    ids = [e.article_id for e in fresh_service.store.all_entries()]
+    refreshes = []
+    real_refresh = fresh_service.searcher.refresh
+    monkeypatch.setattr(fresh_service.searcher, "refresh", lambda: refreshes.append(1) or real_refresh())
+    removed = fresh_service.remove_many([*ids, "no-such-id"])
+    assert [removed[i] > 0 for i in ids] == [True, True] and removed["no-such-id"] == -1
+    assert len(refreshes) == 1
+    assert fresh_service.stats().articles == 0 and fresh_service.searcher.search("hotel") == []
+
+
 def test_store_built_with_another_model_is_a_clear_error(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data")
     ArticleStore.open(settings, "all-MiniLM-L6-v2-int8")
