@@ -162,6 +162,15 @@ def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore,
     assert _ids(searcher, query, SearchFilters(until=date(2021, 1, 1))) == ["older"]
 
 
+def test_undated_articles_rank_with_or_without_a_reference_date(store: ArticleStore, tmp_path: Path) -> None:
+    _ingestor(store).ingest([article("ferry", "Ferry sinks", "The ferry sank.", day=""),
+                             article("bridge", "Bridge opens", "A bridge opened.", day="")])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    with np.errstate(all="raise"):  # no NaN arithmetic leaks out of the date priors
+        assert _ids(searcher, "Which ferry sank?")[0] == "ferry"
+        assert _ids(searcher, "Which ferry sank?", SearchFilters(as_of=date(2022, 1, 1)))[0] == "ferry"
+
+
 def test_recency_shape() -> None:
     cfg = Ranking(recency_half_life=365.0)
     days = day_numbers(np.array([20220617, 20210617, 20230617, 0]))
