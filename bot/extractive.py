@@ -14,6 +14,7 @@ import numpy as np
 from bot.citations import number_citations
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
+from index.keyword import is_question
 from index.types import Passage
 
 # Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, "Abstention"): with these, 97% of answerable
@@ -115,7 +116,7 @@ class ExtractiveWriter:
                 sentence = passage.text[start:end]
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question).
-                if key in seen or len(words(sentence)) < 4 or _asks(sentence):
+                if key in seen or len(words(sentence)) < 4 or is_question(sentence):
                     continue
                 seen.add(key)
                 s_terms = set(content_terms(sentence))
@@ -184,11 +185,6 @@ def _surface_content(text: str) -> list[bool]:
             continue
         flags.append(token[0].isdigit() or (token[0].isupper() and i > 0))
     return flags
-
-
-def _asks(sentence: str) -> bool:
-    """Whether the sentence is a question (it ends in "?", perhaps inside quotes or brackets)."""
-    return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
+__all__ = ["KeywordIndex", "is_question", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -56,6 +56,11 @@ def terms(text: str) -> list[str]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+def is_question(sentence: str) -> bool:
+    """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
+    return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
+
+
 @lru_cache(maxsize=4096)
 def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     """The index terms of each sentence of `text` that states something (a sentence ends at . ! or ? before a
@@ -67,7 +72,7 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     """
     stop = _stopwords()
     # Lower-cased as a whole, as `terms` does, so both see the same words.
-    parts = [part for part in _SENTENCE_END.split(text.lower()) if not part.rstrip().endswith("?")]
+    parts = [part for part in _SENTENCE_END.split(text.lower()) if not is_question(part)]
     sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
     stems = _stem_all([w for words in sentences for w in words])
     out, start = [], 0

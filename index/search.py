@@ -376,19 +376,13 @@ _EPOCH = date(1970, 1, 1)
 def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | None:
     """The end of the `infer_span`-day stretch holding most of the top articles: when the story happened."""
     first_row = index.first_rows()
-    days = [_day(int(index.dates[first_row[a]])) for a in ranked[: cfg.infer_top]]
-    known = [d for d in days if d is not None]
+    days = index.day_numbers()[[first_row[a] for a in ranked[: cfg.infer_top]]]
+    known = [int(d) for d in days if not np.isnan(d)]
     if not known:
         return None
     # Latest end wins ties: of two equally likely moments, the question is more likely about the newer one.
-    return max(known, key=lambda end: (sum(0 <= (end - d).days <= cfg.infer_span for d in known), end))
-
-
-def _day(published: int) -> date | None:
-    try:
-        return date(published // 10000, published // 100 % 100, published % 100) if published else None
-    except ValueError:
-        return None
+    end = max(known, key=lambda last: (sum(0 <= last - d <= cfg.infer_span for d in known), last))
+    return _EPOCH + timedelta(days=end)
 
 
 def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
