@@ -97,6 +97,7 @@ def _configure_logging(level_name: str, verbose: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_arguments(args, parser)
     if args.command is None:
         parser.print_help()
         return EXIT_OK
@@ -108,6 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted. The store is consistent; run the same command again to finish.", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _check_arguments(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Mistakes argparse can't see, caught before the store and the model are loaded (exits 2 with the usage)."""
+    if args.command == "ask" and not " ".join(args.question).strip():
+        parser.error("the question is empty: newsbot ask \"Which hotel was Rouhani staying at?\"")
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        parser.error(f"--since {since} is after --until {until}: no article can match")
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -65,6 +65,24 @@ def test_missing_path_is_one_line_not_a_traceback(env: Path, capsys: pytest.Capt
     assert "/no/such/folder" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "  "], "the question is empty"),
+        (["ask", "Who won?", "--since", "2022-10-01", "--until", "2022-09-01"], "--since 2022-10-01 is after --until"),
+        (["eval", "questions.jsonl", "--since", "2022-10-01", "--until", "2022-09-01"], "is after --until"),
+    ],
+)
+def test_impossible_requests_are_usage_errors(
+    env: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "usage:" in err and "Traceback" not in err
+
+
 def test_bad_setting_is_reported_by_name(
     env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
