@@ -30,6 +30,7 @@ from typing import Any
 
 from config.errors import IngestError
 from index.cleaning import clean_text, html_to_article, normalize_date
+from index.sentences import split_sentences
 from index.types import Article, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadStats", "check_paths", "iter_articles"]
@@ -247,10 +248,15 @@ def _dateline(paragraph: str, alone: bool) -> str:
 
 
 def _drop_dateline(text: str) -> str:
-    """Drop a first paragraph that is nothing but a dateline: the outlet is metadata already."""
-    first, _, rest = text.partition("\n\n")
-    if rest and _dateline(first, alone=True).strip() == first.strip():
-        return rest
+    """Drop the paragraph that is nothing but a dateline, first or just after editor's notes: the outlet is
+    metadata already, and the story starts after it."""
+    paragraphs = text.split("\n\n")
+    at = 0
+    while at < len(paragraphs) - 1 and _EDITORS_NOTE.match(paragraphs[at].strip()):
+        at += 1
+    candidate = paragraphs[at].strip()
+    if at < len(paragraphs) - 1 and candidate and _dateline(candidate, alone=True).strip() == candidate:
+        return "\n\n".join(paragraphs[:at] + paragraphs[at + 1 :])
     return text
 
 
@@ -259,7 +265,8 @@ def _title_from_text(text: str) -> str:
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     lead = next((p for p in paragraphs if not _EDITORS_NOTE.match(p)), paragraphs[0] if paragraphs else "")
     lead = lead[len(_dateline(lead, alone=False)) :] or lead
-    sentence = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0]
+    spans = split_sentences(lead)
+    sentence = lead[spans[0][0] : spans[0][1]] if spans else lead
     if len(sentence) <= _TITLE_CHARS:
         return sentence
     return sentence[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -123,6 +123,12 @@ def test_long_first_paragraph_is_body_and_title_is_a_stand_in(tmp_path: Path) ->
         # A note to readers is skipped when making the title.
         ("Editor's note: Watch the documentary on Sunday.\n\nA wildfire forced thousands to flee. More.",
          "A wildfire forced thousands to flee.", "Editor's note"),
+        # A dateline alone after an editor's note goes too; the note stays in the text but not in the title.
+        ("Editor’s Note: For more on the fires, watch on Sunday.\n\nCNN —\n\nThe Oak Fire burned near Yosemite.",
+         "The Oak Fire burned near Yosemite.", "Editor’s Note: For more on the fires, watch on Sunday.\n\nThe Oak"),
+        # "Dr." and "U.S." don't end the opening sentence.
+        ("Dr. Rochelle Walensky of the U.S. CDC signed off on Thursday. More.",
+         "Dr. Rochelle Walensky of the U.S. CDC signed off on Thursday.", "Dr. Rochelle"),
         # Capitalised words before a dash inside a sentence are a name, not a dateline.
         ("Barack Obama — the former president — spoke on Monday. Then left.",
          "Barack Obama — the former president — spoke on Monday.", "Barack Obama —"),
