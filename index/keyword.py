@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.sentences import split_sentences
+
 __all__ = ["KeywordIndex", "is_question", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -53,9 +55,6 @@ def terms(text: str) -> list[str]:
     return _stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def is_question(sentence: str) -> bool:
     """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
     return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
@@ -63,16 +62,16 @@ def is_question(sentence: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def statement_terms(text: str) -> tuple[frozenset[str], ...]:
-    """The index terms of each sentence of `text` that states something (a sentence ends at . ! or ? before a
-    space; those ending in ? are left out: a sentence asking the question — a quiz, a rhetorical lead — does not
-    answer it, and would otherwise match the question better than any answer; bench/RETRIEVAL_RESULTS.md).
+    """The index terms of each sentence of `text` that states something (sentences as `split_sentences` finds them;
+    those ending in ? are left out: a sentence asking the question — a quiz, a rhetorical lead — does not answer
+    it, and would otherwise match the question better than any answer; bench/RETRIEVAL_RESULTS.md).
 
     One stemming call for the whole text, not one per sentence: the search's second stage runs this on twenty
     chunks a question. Remembered, as popular articles come up again and again.
     """
     stop = _stopwords()
-    # Lower-cased as a whole, as `terms` does, so both see the same words.
-    parts = [part for part in _SENTENCE_END.split(text.lower()) if not is_question(part)]
+    # Split before lower-casing (capitals tell a new sentence from "Dr. Biden"); lower-cased as `terms` does.
+    parts = [text[a:b].lower() for a, b in split_sentences(text) if not is_question(text[a:b])]
     sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
     stems = _stem_all([w for words in sentences for w in words])
     out, start = [], 0

@@ -51,8 +51,11 @@ def test_statement_terms_are_the_terms_of_each_sentence_that_is_not_a_question()
     expected = [frozenset(terms(s)) for s in ("The mayor opened the new bridge.", "Crowds cheered!",
                                               "Yes: 3.5% more.")]
     assert list(statement_terms(text)) == expected
-    assert statement_terms("") == (frozenset(),)
+    assert statement_terms("") == ()
     assert statement_terms("Who opened the bridge?") == ()
+    # "Dr." does not end a sentence: the name stays with what was said of it.
+    sentence = "First lady Dr. Jill Biden tested positive."
+    assert statement_terms(sentence) == (frozenset(terms(sentence)),)
 
 
 def test_scores_match_bm25s_lucene() -> None:
