@@ -54,6 +54,8 @@ class QuestionResult:
     # evidence ids, and that also credits another outlet's report of the same event.
     top_article_has_answer: bool
     answer: str
+    # The articles the answer cites, in citation order ([1] first).
+    cited_articles: list[str]
     abstained: bool
     answer_correct: bool
     retrieval_ms: float
@@ -171,6 +173,7 @@ def evaluate(
                 top_articles=[a.article_id for a in retrieval.articles[:10]],
                 top_article_has_answer=top_has_answer,
                 answer=answer.text,
+                cited_articles=[c.article_id for c in answer.citations],
                 abstained=answer.abstained,
                 answer_correct=not answer.abstained and contains_answer(answer.text, q.answer),
                 retrieval_ms=(retrieved - started) * 1000,

@@ -54,7 +54,7 @@ def test_contains_answer_normalises(answer: str, gold: str, expected: bool) -> N
 def _result(
     rank: int | None, evidence: bool = True, abstained: bool = False, correct: bool = False, top: bool = False
 ) -> QuestionResult:
-    return QuestionResult("q", "?", "a", ["x"] if evidence else [], rank if evidence else None, [], top, "",
+    return QuestionResult("q", "?", "a", ["x"] if evidence else [], rank if evidence else None, [], top, "", [],
                           abstained, correct, 10.0, 20.0)
 
 
@@ -97,6 +97,8 @@ def test_eval_command_over_the_seeded_store(seeded_service, tmp_path: Path, caps
     rows = [json.loads(line) for line in per_question.read_text().splitlines()]
     assert rows[0]["rank"] is not None and rows[1]["abstained"] is True
     assert rows[0]["top_article_has_answer"] is True and rows[1]["top_article_has_answer"] is False
+    assert rows[0]["cited_articles"] and rows[0]["cited_articles"][0] in rows[0]["top_articles"]
+    assert rows[1]["cited_articles"] == []  # an abstention cites nothing
 
     assert main(["eval", str(questions), "--ignore-dates", "--mode", "bm25", "--source", "Newsweek"]) == 0
     table = capsys.readouterr().out
