@@ -25,7 +25,9 @@ from index.embedding import (  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ARTICLES = Path("/work/shared/data/realtimeqa/articles.jsonl")
+# The shared data folder sits beside the checkout (../shared); articles are read in place, never copied.
+REALTIMEQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "realtimeqa"
+DEFAULT_ARTICLES = REALTIMEQA / "articles.jsonl"
 BATCH_SIZES = (1, 10, 32, 64, 128)
 WAYS = ("unsorted", "sorted", "MiniLMEmbedding")
 

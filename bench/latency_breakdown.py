@@ -19,7 +19,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-QUESTIONS = Path("/work/shared/data/realtimeqa/dev_questions.jsonl")
+# The shared data folder sits beside the checkout (../shared); articles are read in place, never copied.
+REALTIMEQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "realtimeqa"
+QUESTIONS = REALTIMEQA / "dev_questions.jsonl"
 
 
 def main() -> None:

@@ -28,8 +28,10 @@ from index.types import SearchFilters  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-QUESTIONS = Path("/work/shared/data/realtimeqa/dev_questions.jsonl")
-ARTICLES = Path("/work/shared/data/realtimeqa/articles.jsonl")
+# The shared data folder sits beside the checkout (../shared); articles are read in place, never copied.
+REALTIMEQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "realtimeqa"
+QUESTIONS = REALTIMEQA / "dev_questions.jsonl"
+ARTICLES = REALTIMEQA / "articles.jsonl"
 
 
 def half(question_id: str) -> str:
