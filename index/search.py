@@ -238,53 +238,14 @@ class Searcher:
             if cfg.lead_boost:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
-        fused: dict[str, float] = {}
-        chunk_score: dict[int, float] = {}
-        for weight, scores in lists:
-            by_article = _articles_by_best_chunk(index, scores, allowed, cfg.depth, lexical=scores is not cosines)
-            for rank, (article_id, rows) in enumerate(by_article):
-                fused[article_id] = fused.get(article_id, 0.0) + weight / (cfg.rrf_k + rank + 1)
-                for chunk_rank, row in enumerate(rows):
-                    chunk_score[row] = chunk_score.get(row, 0.0) + weight / (cfg.rrf_k + chunk_rank + 1)
-        as_of, weight = (filters.as_of if filters else None), cfg.date_weight
-        if as_of is None and cfg.infer_weight:
-            as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
-        unit = 1.0 / (cfg.rrf_k + 1)
-        ids = list(fused)
-        first_row = index.first_rows()
-        days = index.day_numbers()[np.fromiter((first_row[a] for a in ids), dtype=np.int64, count=len(ids))]
-        votes = np.zeros(len(ids))
-        if as_of is not None and weight:
-            votes += weight * date_prior(days, as_of, cfg)
-        now = _archive_now(index, allowed, filters.as_of if filters else None)
-        if now is not None and cfg.recency_weight:
-            votes += cfg.recency_weight * recency(days, now, cfg)
-        for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
-            fused[article_id] += vote
-        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
+        _add_time_votes(index, fused, filters, allowed, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
         if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
-            weights = {t: index.keyword.idf(t) for t in q_terms}
-            for article_id in ordered[: cfg.sentence_top]:
-                best = best_sentence_share(index, rows_of.get(article_id, [])[: cfg.sentence_chunks], weights)
-                fused[article_id] += cfg.sentence_weight * unit * best
-            ordered = sorted(fused, key=fused.__getitem__, reverse=True)
-        ranked: list[RankedArticle] = []
-        taken: set[str] = set()
-        groups = _copy_groups(index)
-        for article_id in ordered:
-            story = index.duplicate_of.get(article_id) or article_id
-            if story in taken:
-                continue
-            taken.add(story)
-            rows = rows_of.get(article_id, [])
-            copies = tuple(a for a in groups.get(story, ()) if a != article_id)
-            ranked.append(RankedArticle(article_id, fused[article_id], tuple(rows), copies))
-            if len(ranked) >= n:
-                break
-        return ranked, cosines
+            _add_sentence_votes(index, fused, rows_of, q_terms, cfg)
+        return _one_per_story(index, fused, rows_of, n), cosines
 
     def _cosines(self, index: LocalIndex, query: str) -> np.ndarray:
         vector = np.asarray(self.embed_model.get_query_embedding(query), dtype=np.float32)
@@ -324,6 +285,75 @@ class Searcher:
             cosine = 1.0 + math.log(similarity) if similarity > 0 else -1.0
             passages.append(passage_from(node.node_id, node.get_content(), dict(node.metadata), cosine))
         return passages
+
+
+def _fuse(
+    index: LocalIndex, lists: list[tuple[float, np.ndarray]], cosines: np.ndarray, allowed: np.ndarray | None,
+    cfg: Ranking,
+) -> tuple[dict[str, float], dict[int, float]]:
+    """Weighted reciprocal rank fusion of the retrievers' article orders (and, for ordering an article's own
+    chunks, of their chunk orders): article id -> score, row -> score."""
+    fused: dict[str, float] = {}
+    chunk_score: dict[int, float] = {}
+    for weight, scores in lists:
+        by_article = _articles_by_best_chunk(index, scores, allowed, cfg.depth, lexical=scores is not cosines)
+        for rank, (article_id, rows) in enumerate(by_article):
+            fused[article_id] = fused.get(article_id, 0.0) + weight / (cfg.rrf_k + rank + 1)
+            for chunk_rank, row in enumerate(rows):
+                chunk_score[row] = chunk_score.get(row, 0.0) + weight / (cfg.rrf_k + chunk_rank + 1)
+    return fused, chunk_score
+
+
+def _add_time_votes(
+    index: LocalIndex, fused: dict[str, float], filters: SearchFilters | None, allowed: np.ndarray | None,
+    cfg: Ranking,
+) -> None:
+    """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes."""
+    as_of, weight = (filters.as_of if filters else None), cfg.date_weight
+    if as_of is None and cfg.infer_weight:
+        as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
+    ids = list(fused)
+    first_row = index.first_rows()
+    days = index.day_numbers()[np.fromiter((first_row[a] for a in ids), dtype=np.int64, count=len(ids))]
+    votes = np.zeros(len(ids))
+    if as_of is not None and weight:
+        votes += weight * date_prior(days, as_of, cfg)
+    now = _archive_now(index, allowed, filters.as_of if filters else None)
+    if now is not None and cfg.recency_weight:
+        votes += cfg.recency_weight * recency(days, now, cfg)
+    unit = 1.0 / (cfg.rrf_k + 1)
+    for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
+        fused[article_id] += vote
+
+
+def _add_sentence_votes(
+    index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]], q_terms: list[str], cfg: Ranking
+) -> None:
+    """The second stage: the `sentence_top` best articles gain votes for their best sentence (see `Ranking`)."""
+    weights = {t: index.keyword.idf(t) for t in q_terms}
+    unit = 1.0 / (cfg.rrf_k + 1)
+    for article_id in sorted(fused, key=fused.__getitem__, reverse=True)[: cfg.sentence_top]:
+        best = best_sentence_share(index, rows_of.get(article_id, [])[: cfg.sentence_chunks], weights)
+        fused[article_id] += cfg.sentence_weight * unit * best
+
+
+def _one_per_story(
+    index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]], n: int
+) -> list[RankedArticle]:
+    """The n best articles, best first, keeping only the best-ranked copy of each story (the others as `copies`)."""
+    ranked: list[RankedArticle] = []
+    taken: set[str] = set()
+    groups = _copy_groups(index)
+    for article_id in sorted(fused, key=fused.__getitem__, reverse=True):
+        story = index.duplicate_of.get(article_id) or article_id
+        if story in taken:
+            continue
+        taken.add(story)
+        copies = tuple(a for a in groups.get(story, ()) if a != article_id)
+        ranked.append(RankedArticle(article_id, fused[article_id], tuple(rows_of.get(article_id, [])), copies))
+        if len(ranked) >= n:
+            break
+    return ranked
 
 
 def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, float]) -> float:
