@@ -14,7 +14,7 @@ import numpy as np
 from bot.citations import number_citations
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
-from index.keyword import is_question
+from index.sentences import is_question
 from index.types import Passage
 
 # Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, "Abstention"): with these, 97% of answerable

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.sentences import split_sentences
+from index.sentences import is_question, split_sentences
 
-__all__ = ["KeywordIndex", "is_question", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
+__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -53,11 +53,6 @@ def terms(text: str) -> list[str]:
     """The index terms of `text`: lower-cased words of two or more characters, stop words dropped, stemmed."""
     stop = _stopwords()
     return _stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
-
-
-def is_question(sentence: str) -> bool:
-    """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
-    return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
 
 
 @lru_cache(maxsize=4096)
@@ -116,6 +111,11 @@ def query_terms(text: str, drop_time_words: bool = False) -> list[str]:
             if tok.lower() not in _TIME_WORDS or (i > 0 and tok[0].isupper() and tok.lower() not in _WEEKDAYS)
         )
     return list(dict.fromkeys(terms(text)))
+
+
+def _idf(documents: int, frequency: float) -> float:
+    """BM25's (lucene) inverse document frequency of a term found in `frequency` of `documents` rows."""
+    return float(np.log(1.0 + (documents - frequency + 0.5) / (frequency + 0.5)))
 
 
 class KeywordIndex:
@@ -217,8 +217,7 @@ class KeywordIndex:
         t = self.vocab.get(term)
         if t is None or t + 1 >= len(colptr):
             return 0.0
-        df = float(colptr[t + 1] - colptr[t])
-        return float(np.log(1.0 + (len(self) - df + 0.5) / (df + 0.5)))
+        return _idf(len(self), float(colptr[t + 1] - colptr[t]))
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for the query terms (zeros where no term occurs)."""
@@ -234,7 +233,7 @@ class KeywordIndex:
             lo, hi = colptr[t], colptr[t + 1]
             if hi == lo:
                 continue
-            idf = np.log(1.0 + (n - (hi - lo) + 0.5) / ((hi - lo) + 0.5))
+            idf = _idf(n, float(hi - lo))
             r, tf = rows[lo:hi], tfs[lo:hi]
             out[r] += idf * tf / (tf + norm[r])
         return out

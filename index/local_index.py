@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,39 +74,55 @@ class LocalIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value derived from the rows, built on first use and forgotten when the rows change (`_changed`)."""
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        if name not in cache:
+            cache[name] = build()
+        return cache[name]
+
     def first_rows(self) -> dict[str, int]:
-        """Article id -> its first row (for per-article metadata such as the date), built once per change."""
-        cached = self.__dict__.get("_first_rows")
-        if cached is None:
-            cached = {}
+        """Article id -> its first row (for per-article metadata such as the date)."""
+
+        def build() -> dict[str, int]:
+            found: dict[str, int] = {}
             for row, article_id in enumerate(self.article_ids.tolist()):
-                cached.setdefault(article_id, row)
-            self.__dict__["_first_rows"] = cached
-        return cached
+                found.setdefault(article_id, row)
+            return found
+
+        return self._derived("first_rows", build)  # type: ignore[no-any-return]
 
     def article_codes(self) -> tuple[list[str], np.ndarray]:
         """The distinct article ids and each row's index into them (searches group rows by these small ints
-        instead of converting numpy strings row by row), built once per change."""
-        cached = self.__dict__.get("_article_codes")
-        if cached is None:
+        instead of converting numpy strings row by row)."""
+
+        def build() -> tuple[list[str], np.ndarray]:
             names, codes = np.unique(self.article_ids, return_inverse=True)
-            cached = self.__dict__["_article_codes"] = (names.tolist(), codes.astype(np.int64))
-        return cached
+            return names.tolist(), codes.astype(np.int64)
+
+        return self._derived("article_codes", build)  # type: ignore[no-any-return]
 
     def day_numbers(self) -> np.ndarray:
-        """Each row's publication day in days since 1970-01-01 (NaN when unknown), built once per change."""
-        cached = self.__dict__.get("_day_numbers")
-        if cached is None:
-            cached = self.__dict__["_day_numbers"] = day_numbers(self.dates)
-        return cached
+        """Each row's publication day in days since 1970-01-01 (NaN when unknown)."""
+        return self._derived("day_numbers", lambda: day_numbers(self.dates))  # type: ignore[no-any-return]
+
+    def newest_day(self) -> float | None:
+        """The newest publication day of any row, in days since 1970-01-01 (None when no row has a date)."""
+
+        def build() -> float | None:
+            known = self.day_numbers()[~np.isnan(self.day_numbers())]
+            return float(known.max()) if len(known) else None
+
+        return self._derived("newest_day", build)  # type: ignore[no-any-return]
 
     def source_codes(self) -> tuple[list[str], np.ndarray]:
         """The distinct outlets and each row's index into them (filters compare a few names, not every row)."""
-        cached = self.__dict__.get("_source_codes")
-        if cached is None:
+
+        def build() -> tuple[list[str], np.ndarray]:
             names, codes = np.unique(self.sources, return_inverse=True)
-            cached = self.__dict__["_source_codes"] = (names.tolist(), codes)
-        return cached
+            return names.tolist(), codes
+
+        return self._derived("source_codes", build)  # type: ignore[no-any-return]
 
     def passage(self, row: int, score: float) -> Passage:
         """Row `row` as a Passage with this score."""
@@ -136,8 +152,7 @@ class LocalIndex:
         )
 
     def _changed(self) -> None:
-        for cached in ("_first_rows", "_source_codes", "_article_codes", "_day_numbers"):
-            self.__dict__.pop(cached, None)
+        self.__dict__.pop("_derived_cache", None)
 
     # Keeping in step
 

@@ -388,9 +388,13 @@ def recency(days: np.ndarray, now: date, cfg: Ranking) -> np.ndarray:
 def _archive_now(index: LocalIndex, allowed: np.ndarray | None, as_of: date | None) -> date | None:
     """The day recency counts back from: the newest article the search may return, or the reference date if
     that is earlier (a question asked today of an archive that ends in 2022 is about the archive's last days)."""
-    days = index.day_numbers() if allowed is None else index.day_numbers()[allowed]
-    known = days[~np.isnan(days)]
-    newest = _EPOCH + timedelta(days=int(known.max())) if len(known) else None
+    if allowed is None:
+        newest_number = index.newest_day()
+    else:
+        days = index.day_numbers()[allowed]
+        known = days[~np.isnan(days)]
+        newest_number = float(known.max()) if len(known) else None
+    newest = _EPOCH + timedelta(days=int(newest_number)) if newest_number is not None else None
     if newest is None or as_of is None:
         return newest or as_of
     return min(newest, as_of)

@@ -1,5 +1,5 @@
-"""Sentence splitting that knows "Dr." and "U.S." don't end a sentence: for stand-in titles at ingest, and for the
-answer writers and citation checks (bot.sentences re-exports it)."""
+"""Sentence splitting that knows "Dr." and "U.S." don't end a sentence: for stand-in titles at ingest, the search's
+second stage, the answer writers and citation checks (bot.sentences re-exports it); and telling questions apart."""
 
 from __future__ import annotations
 
@@ -41,3 +41,8 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def is_question(sentence: str) -> bool:
+    """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
+    return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
