@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.citations import number_citations
+from bot.citations import Claim, number_citations
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
 from index.sentences import is_question
@@ -31,6 +31,10 @@ _SEMANTIC_CANDIDATES = 5
 # Sentence vectors kept between questions: popular articles are asked about again and again.
 _CACHE_SIZE = 20_000
 MAX_SENTENCES = 3
+# Two sentences sharing this share of their content words (Jaccard) state the same thing — reports of one event
+# often repeat a wire sentence almost word for word — unless the later one names a name or number the first lacks
+# ("Georgia's contest is also heading to a runoff …"). An echo is cited beside the first, not quoted again.
+ECHO_SIMILARITY = 0.6
 
 
 def abstention(question: str) -> Answer:
@@ -93,8 +97,7 @@ class ExtractiveWriter:
         if max(p.score for p in passages) < self.min_passage_score:
             return abstention(question)
         best = ranked[0].score
-        chosen = [c for c in ranked[:MAX_SENTENCES] if c.score >= 0.8 * best]
-        return number_citations(question, [(c.sentence, c.passage) for c in chosen])
+        return number_citations(question, _claims([c for c in ranked if c.score >= 0.8 * best]))
 
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
@@ -172,8 +175,35 @@ class ExtractiveWriter:
             return found
 
 
-def _surface_content(text: str) -> list[bool]:
-    """For each content word of `text`, whether it is a name or a number (capitalised mid-sentence, or digits)."""
+def _claims(candidates: Sequence[_Candidate]) -> list[Claim]:
+    """Up to MAX_SENTENCES distinct statements, best first; a candidate that repeats a chosen one in another
+    article's words becomes that claim's echo (one more source for it) instead of a sentence of its own."""
+    chosen: list[tuple[_Candidate, set[str], list[tuple[str, Passage]]]] = []
+    for candidate in candidates:
+        listed = content_terms(candidate.sentence)
+        terms = set(listed)
+        flags = _surface_content(candidate.sentence, first_word_counts=True)
+        names = {t for t, name in zip(listed, flags, strict=False) if name}
+        original = next(
+            (c for c in chosen if _jaccard(c[1], terms) >= ECHO_SIMILARITY and names <= c[1]), None
+        )
+        if original is None:
+            if len(chosen) < MAX_SENTENCES:
+                chosen.append((candidate, terms, []))
+            continue
+        cited = {original[0].passage.article_id} | {p.article_id for _, p in original[2]}
+        if candidate.passage.article_id not in cited:
+            original[2].append((candidate.sentence, candidate.passage))
+    return [Claim(c.sentence, c.passage, tuple(echoes)) for c, _, echoes in chosen]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _surface_content(text: str, first_word_counts: bool = False) -> list[bool]:
+    """For each content word of `text`, whether it is a name or a number (capitalised mid-sentence, or digits).
+    With `first_word_counts`, a capitalised first word counts too (it may be a name: "Georgia's contest …")."""
     flags = []
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text)
     for i, token in enumerate(tokens):
@@ -183,7 +213,7 @@ def _surface_content(text: str) -> list[bool]:
         low = low.strip("'-")
         if not low or low in STOPWORDS or low in QUESTION_WORDS:
             continue
-        flags.append(token[0].isdigit() or (token[0].isupper() and i > 0))
+        flags.append(token[0].isdigit() or (token[0].isupper() and (i > 0 or first_word_counts)))
     return flags
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.citations import number_citations
+from bot.citations import Claim, number_citations
 from bot.extractive import ExtractiveWriter
 from index.types import Passage
 
@@ -44,6 +44,53 @@ def test_every_marker_names_a_citation() -> None:
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}
     assert answer.citations[0].quote == "One. … Three."
+
+
+def test_an_echo_is_cited_beside_the_claim_in_its_own_words() -> None:
+    answer = number_citations("q", [Claim("One.", HOTEL, (("Uno.", WEATHER),)), ("Two.", WEATHER)])
+    assert answer.text == "One [1][2]. Two [2]."
+    assert [(c.n, c.quote) for c in answer.citations] == [(1, "One."), (2, "Uno. … Two.")]
+
+
+FIRE_USA = _passage("usa", "Yosemite National Park's largest sequoia grove remained threatened by a wildfire Sunday "
+                           "as rough terrain and hot weather made the blaze hard to fight.", score=0.62)
+FIRE_DIGEST = _passage("digest", "Yosemite National Park's largest sequoia grove remains threatened by a wildfire as "
+                                 "rough terrain and hot weather made the blaze hard to fight. Gas prices fell.",
+                       score=0.6)
+FIRE_CNN = _passage("cnn", "The Washburn Fire forced the evacuation of Wawona, a community inside Yosemite National "
+                           "Park, officials said Friday.", score=0.55)
+
+
+def test_reports_repeating_one_sentence_become_one_claim_with_both_sources() -> None:
+    answer = ExtractiveWriter().write("Which national park was threatened by a wildfire?",
+                                      [FIRE_USA, FIRE_DIGEST, FIRE_CNN])
+    assert not answer.abstained
+    assert answer.text.count("sequoia grove") == 1, answer.text
+    assert re.search(r"hard to fight \[1\]\[2\]\.", answer.text), answer.text
+    by_article = {c.article_id: c for c in answer.citations}
+    assert "remained threatened" in by_article["usa"].quote
+    assert "remains threatened" in by_article["digest"].quote  # each source quoted in its own words
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}
+
+
+def test_a_near_repeat_that_adds_a_name_is_quoted_not_merged() -> None:
+    first = _passage("cnn", "Neither Senator Warnock nor Herschel Walker passed the 50% threshold needed to win the "
+                            "race outright, forcing a runoff election on December 6.", score=0.62)
+    second = _passage("usa", "Georgia's contest is also heading to a runoff on December 6 after neither Senator "
+                             "Warnock nor Herschel Walker passed the 50% threshold needed to win the race outright.",
+                      score=0.6)
+    answer = ExtractiveWriter().write("Which state will hold a runoff election after neither candidate passed 50%?",
+                                      [first, second])
+    assert "Georgia" in answer.text and "[1][2]" not in answer.text, answer.text
+
+
+def test_an_article_does_not_echo_itself() -> None:
+    again = Passage(chunk_id="usa:1", article_id="usa", text=FIRE_DIGEST.text, title="A story", source="Wire",
+                    published_at="2022-09-30", url="https://example.com/usa", score=0.6)
+    answer = ExtractiveWriter().write("Which national park was threatened by a wildfire?", [FIRE_USA, again])
+    assert answer.text.count("sequoia grove") == 1 and "[2]" not in answer.text
+    assert [c.article_id for c in answer.citations] == ["usa"]
 
 
 def test_abstains_when_nothing_relates_to_the_question() -> None:
