@@ -73,6 +73,7 @@ _PROMO_RULES = [
     r"\bprices were accurate at the time\b",
     r"\ball rights reserved\b",
     r"^(?:©|copyright\b)",
+    r"^video ad feedback\b",  # CNN's video player: "Video Ad Feedback 02:08 - Source: CNN …"
 ]
 # Python scans unanchored case-insensitive patterns slowly; a substring check first keeps a 35 MB corpus fast.
 # Every unanchored rule above contains one of these hints.
@@ -91,6 +92,11 @@ _BIO = re.compile(
 )
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you['’]ll|you['’]re)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-Z])")
+
+# A link to another story, flattened into the text: a short kicker, a colon with no space after it, that story's
+# headline, no full stop ("Bye-bye IE:Microsoft to say goodbye to IE …", "Fact check:'Megabats' exist …"). The
+# missing space tells it from reporting ("Note: the vote …"), and a letter after the colon from a time ("12:43").
+_RELATED_LINK = re.compile(r"^[^:\s][^:]{0,68}[^:\s\d]:[\"“‘'A-Za-z][^\n]{8,230}(?<![.!])$")
 
 # "Newsweek cover": the alt text of a magazine-cover image in a subscription box; case matters here.
 _COVER = re.compile(r"^[A-Z][\w&.']*(?: [A-Z][\w&.']*){0,2} [Cc]over$")
@@ -162,6 +168,8 @@ def _strip_furniture(line: str) -> str:
     if not any(ch.isalnum() for ch in line):  # rules like "___", "***", "♦"
         return ""
     if line.lower().rstrip(" .:!>»›…").strip() in _STANDALONE or _has_credit(line) or _COVER.match(line):
+        return ""
+    if ":" in line and len(line.split(":", 1)[0].split()) <= 10 and _RELATED_LINK.match(line):
         return ""
     if len(line) > _PROMO_MAX_CHARS or not _is_promo(line):
         return line

@@ -41,6 +41,11 @@ def test_keeps_a_subheading_that_is_not_above_a_caption() -> None:
         "(You can get “5 Things You Need to Know Today” delivered to your inbox daily. Sign up here.)",
         "Read more: Artemis I by the numbers",
         "More:Federal regulators deal huge blow to the coal industry",
+        "Bye-bye IE:Microsoft to say goodbye to IE, retiring its Internet Explorer web browser on Windows 10",
+        "Fact check:'Megabats' exist, and they're, well, mega",
+        "CHEAP TICKETS, TINY AIRPORTS, AND NO TSA PRECHECK:What it's like to fly new budget airline Avelo",
+        "Tonga is home to 170 islands:A new one just formed from an underwater volcanic eruption",
+        "Video Ad Feedback 02:08 - Source: CNN Watch Ketanji Brown Jackson become first Black woman on Supreme Court",
         "Follow Jordan Mendoza on Twitter: @jordan_mendoza5.",
         "Contact Vince Ellis at vellis@freepress.com. Follow him on Twitter @vincent_ellis56.",
         "Natalie Alund covers trending news for USA TODAY. Reach her at nalund@usatoday.com.",
@@ -72,6 +77,10 @@ def test_drops_furniture_lines(line: str) -> None:
         "Apple is committed to privacy, Cook said.",
         "More than 100 people were injured.",
         "The council will vote on the cover of the stadium next week.",
+        "12:43 a.m.: Trump retweets a post suggesting that Republican legislators should go to the wall",
+        "Note: The vote was delayed until Thursday",
+        "The score at halftime was 21:14 in favour of the visitors",
+        "He wrote:It was the best of times, it was the worst of times.",
     ],
 )
 def test_keeps_reporting_that_looks_a_bit_like_furniture(line: str) -> None:
