@@ -167,6 +167,11 @@ class Ingestor:
         finally:
             if bar is not None:
                 bar.close()
+            # The local encoder's sessions and the heap they fragmented would otherwise stay with the process
+            # through the mirror refresh that follows (index.embedding.release_memory).
+            release = getattr(self.embed_model, "release", None)
+            if callable(release):
+                release()
         return report
 
     def _ingest_batch(self, articles: list[Article], report: IngestReport) -> None:

@@ -131,6 +131,16 @@ def test_runs_side_by_side_give_the_same_vectors_in_order(monkeypatch: pytest.Mo
     assert cosine(side_by_side, single).min() > 0.999
 
 
+def test_release_drops_the_sessions_and_the_next_call_rebuilds_them(model: MiniLMEmbedding) -> None:
+    before = np.array(model.get_text_embedding_batch(MIXED))
+    assert embedding._sessions
+    model.release()
+    assert not embedding._sessions  # the arenas go with them
+    after = np.array(model.get_text_embedding_batch(MIXED))
+    assert embedding._sessions
+    assert np.allclose(before, after, atol=1e-6)
+
+
 def test_paraphrase_is_closer_than_unrelated(model: MiniLMEmbedding) -> None:
     base, paraphrase, unrelated = np.array(
         model.get_text_embedding_batch(

@@ -167,3 +167,13 @@ def test_service_reopens_an_existing_store(tmp_path: Path) -> None:
     again = make_service(tmp_path / "data")
     assert again.stats().articles == 2
     assert again.ensure_seeded() is None
+
+
+def test_ingest_gives_back_the_encoders_memory_and_answers_still_work(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from index import embedding
+
+    fresh_service.ingest([_copy_seeds(tmp_path)])
+    assert not embedding._sessions  # released before the mirror refresh, so the two never add up
+    answer = fresh_service.ask("Which hotel was Rouhani staying at in New York?")
+    assert "Millennium Hilton" in answer.text
+    assert embedding._sessions  # rebuilt on demand
