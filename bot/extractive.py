@@ -175,26 +175,36 @@ class ExtractiveWriter:
             return found
 
 
+@dataclass
+class _Statement:
+    """A claim being assembled: its best sentence, that sentence's content terms, and its echoes so far."""
+
+    first: _Candidate
+    terms: set[str]
+    echoes: list[tuple[str, Passage]]
+
+    def cites(self, article_id: str) -> bool:
+        return article_id == self.first.passage.article_id or any(p.article_id == article_id for _, p in self.echoes)
+
+
 def _claims(candidates: Sequence[_Candidate]) -> list[Claim]:
     """Up to MAX_SENTENCES distinct statements, best first; a candidate that repeats a chosen one in another
     article's words becomes that claim's echo (one more source for it) instead of a sentence of its own."""
-    chosen: list[tuple[_Candidate, set[str], list[tuple[str, Passage]]]] = []
+    chosen: list[_Statement] = []
     for candidate in candidates:
         listed = content_terms(candidate.sentence)
         terms = set(listed)
         flags = _surface_content(candidate.sentence, first_word_counts=True)
         names = {t for t, name in zip(listed, flags, strict=False) if name}
         original = next(
-            (c for c in chosen if _jaccard(c[1], terms) >= ECHO_SIMILARITY and names <= c[1]), None
+            (s for s in chosen if _jaccard(s.terms, terms) >= ECHO_SIMILARITY and names <= s.terms), None
         )
         if original is None:
             if len(chosen) < MAX_SENTENCES:
-                chosen.append((candidate, terms, []))
-            continue
-        cited = {original[0].passage.article_id} | {p.article_id for _, p in original[2]}
-        if candidate.passage.article_id not in cited:
-            original[2].append((candidate.sentence, candidate.passage))
-    return [Claim(c.sentence, c.passage, tuple(echoes)) for c, _, echoes in chosen]
+                chosen.append(_Statement(candidate, terms, []))
+        elif not original.cites(candidate.passage.article_id):
+            original.echoes.append((candidate.sentence, candidate.passage))
+    return [Claim(s.first.sentence, s.first.passage, tuple(s.echoes)) for s in chosen]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
