@@ -117,3 +117,11 @@ def test_cold_process_help_and_ask(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Millennium Hilton" in json.loads(run.stdout)["answer"]
+    # A reader that goes away early (`newsbot ask … | head -1`) ends the command quietly, without a traceback.
+    piped = subprocess.Popen([*cli, "ask", "Which hotel was Rouhani staying at?"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert piped.stdout is not None and piped.stderr is not None
+    piped.stdout.close()
+    err = piped.stderr.read().decode()
+    assert piped.wait(timeout=300) == 0, err
+    assert "Traceback" not in err
