@@ -110,6 +110,26 @@ def test_ctrl_c_while_embedding_keeps_the_batches_already_written(
     assert fresh_service.store.chunk_count() == entries[0].chunks == calls[0]
 
 
+def test_an_error_writing_one_batch_stops_the_run_with_the_batches_before_it_recorded(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr("index.ingest.ARTICLE_BATCH", 1)
+    real_add = fresh_service.ingestor._add_chunks
+    writes: list[int] = []
+
+    def add_then_fail(chunks, vectors):  # type: ignore[no-untyped-def]
+        writes.append(len(chunks))
+        if len(writes) == 2:
+            raise OSError("disk full")
+        real_add(chunks, vectors)
+
+    monkeypatch.setattr(fresh_service.ingestor, "_add_chunks", add_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        fresh_service.ingest([_copy_seeds(tmp_path)])
+    entries = fresh_service.store.all_entries()
+    assert len(entries) == 1 and fresh_service.store.chunk_count() == entries[0].chunks == writes[0]
+
+
 def test_remove_and_rebuild(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = _copy_seeds(tmp_path)
     fresh_service.ingest([folder])
