@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if now.abstained:
                 continue
             ranked = writer.rank_sentences(q.question, passages)
-            good = [c for c in ranked if c.score >= 0.8 * ranked[0].score]
+            good = [c for c in ranked if c.score >= 0.8 * extractive.best_score(ranked)]
             before = number_citations(q.question, [(c.sentence, c.passage) for c in good[: extractive.MAX_SENTENCES]])
             counts["answered"] += 1
             counts["changed"] += before.text != now.text

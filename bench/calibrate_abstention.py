@@ -35,7 +35,7 @@ GENERAL_KNOWLEDGE = [
 
 
 def features(service, question: str, as_of: date | None) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from bot.extractive import ExtractiveWriter
+    from bot.extractive import ExtractiveWriter, best_score
     from index.types import SearchFilters
 
     filters = SearchFilters(as_of=as_of) if as_of else None
@@ -45,7 +45,7 @@ def features(service, question: str, as_of: date | None) -> dict[str, object]:  
     return {
         "text": " ".join(p.text for p in passages).lower(),
         "passage": max((p.score for p in passages), default=-1.0),
-        "sentence": ranked[0].score if ranked else -1.0,
+        "sentence": best_score(ranked),
         "articles": [p.article_id for p in passages],
     }
 

@@ -108,3 +108,31 @@ def test_weak_passages_are_not_dressed_up_as_an_answer() -> None:
     weak = _passage("c", "Rouhani was staying at the Millennium Hilton hotel in New York.", score=0.05)
     writer = ExtractiveWriter()
     assert writer.write("Which hotel was Rouhani staying at?", [weak]).abstained
+
+
+def _deep(article: str, text: str, score: float) -> Passage:
+    """A passage from further down its article (not the opening chunk)."""
+    p = _passage(article, text, score=score)
+    return Passage(**{**p.__dict__, "chunk_id": f"{article}:3", "start": 2400, "end": 2400 + len(text)})
+
+
+def test_an_articles_opening_sentence_comes_before_an_equal_match_further_down() -> None:
+    recap = _deep("recap", "The Avalanche won the Stanley Cup in 2001 with Sakic as captain.", score=0.62)
+    lede = _passage("lede", "The Colorado Avalanche won the Stanley Cup on Sunday night in Tampa.", score=0.6)
+    question = "Which team won the Stanley Cup?"
+    writer = ExtractiveWriter()
+    ranked = writer.rank_sentences(question, [recap, lede])
+    assert ranked[0].passage is lede and ranked[0].lead and not ranked[1].lead
+    assert ranked[0].score < ranked[1].score  # on its plain score alone the recap would have come first
+    answer = writer.write(question, [recap, lede])
+    assert answer.text.startswith("The Colorado Avalanche won the Stanley Cup on Sunday night")
+
+
+def test_the_lede_bonus_orders_sentences_but_never_turns_an_abstention_into_an_answer() -> None:
+    lede = _passage("lede", "The Colorado Avalanche won the Stanley Cup on Sunday night in Tampa.", score=0.6)
+    question = "Which team won the Stanley Cup?"
+    plain = ExtractiveWriter().rank_sentences(question, [lede])[0].score
+    # A bar the lede clears only with its bonus: the writer still abstains.
+    strict = ExtractiveWriter(min_sentence_score=plain + 0.05)
+    assert strict.write(question, [lede]).abstained
+    assert not ExtractiveWriter(min_sentence_score=plain - 0.01).write(question, [lede]).abstained
