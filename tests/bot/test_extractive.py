@@ -136,3 +136,20 @@ def test_the_lede_bonus_orders_sentences_but_never_turns_an_abstention_into_an_a
     strict = ExtractiveWriter(min_sentence_score=plain + 0.05)
     assert strict.write(question, [lede]).abstained
     assert not ExtractiveWriter(min_sentence_score=plain - 0.01).write(question, [lede]).abstained
+
+
+def test_a_stories_dateline_is_not_quoted() -> None:
+    nadal = _passage("cnn", "(CNN) Rafael Nadal has withdrawn from Wimbledon due to an abdominal injury. He was "
+                            "due to face Nick Kyrgios.")
+    mccartney = _passage("ap", "LONDON (AP) — Paul McCartney has snagged the covetable headline slot at Glastonbury.")
+    writer = ExtractiveWriter()
+    answer = writer.write("Why did Rafael Nadal withdraw from Wimbledon?", [nadal])
+    assert answer.text.startswith("Rafael Nadal has withdrawn from Wimbledon")
+    assert answer.citations[0].quote.startswith("Rafael Nadal") and "(CNN)" not in answer.text
+    answer = writer.write("Which slot did Paul McCartney get at Glastonbury?", [mccartney])
+    assert answer.text.startswith("Paul McCartney has snagged")
+    iowa = _passage("usa", "DES MOINES, Iowa – Maria A. and her son crossed the border in March to seek asylum.")
+    assert writer.write("When did Maria A. cross the border?", [iowa]).text.startswith("Maria A. and her son")
+    # A parenthesis that is no outlet stays: "(D)" is part of what the sentence says.
+    senator = _passage("s", "Sen. Joe Manchin (D) of West Virginia backed the climate bill on Thursday.")
+    assert "(D)" in writer.write("Which senator backed the climate bill?", [senator]).text
