@@ -165,7 +165,8 @@ class ArticleStore:
     # Manifest
 
     def manifest_entries(self, article_ids: Sequence[str]) -> dict[str, ManifestEntry]:
-        """Manifest entries for those of `article_ids` the store has."""
+        """Manifest entries for those of `article_ids` the store has (an id may be asked for twice)."""
+        article_ids = list(dict.fromkeys(article_ids))  # Chroma rejects a request that names an id twice
         found: dict[str, ManifestEntry] = {}
         for start in range(0, len(article_ids), _PAGE):
             page = list(article_ids[start : start + _PAGE])

@@ -197,3 +197,10 @@ def test_ingest_gives_back_the_encoders_memory_and_answers_still_work(fresh_serv
     answer = fresh_service.ask("Which hotel was Rouhani staying at in New York?")
     assert "Millennium Hilton" in answer.text
     assert embedding._sessions  # rebuilt on demand
+
+
+def test_manifest_lookups_accept_an_id_twice(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fresh_service.ingest([_copy_seeds(tmp_path)])
+    ids = [e.article_id for e in fresh_service.store.all_entries()]
+    found = fresh_service.store.manifest_entries([ids[0], ids[1], ids[0], "no-such-id"])
+    assert sorted(found) == sorted(ids)
