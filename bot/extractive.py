@@ -42,8 +42,8 @@ ECHO_SIMILARITY = 0.6
 LEAD_BONUS = 0.1
 LEAD_CHARS = 400
 # The dateline that opens a story or a report in it ("(CNN) ", "Brisbane, Australia (CNN) ", "LONDON (AP) — ",
-# "DES MOINES, Iowa – ") is not part of the sentence a reader wants quoted. RealTimeQA has 838 of the first kind
-# and 890 of the second (USA Today and CNN).
+# "DES MOINES, Iowa – ") is not part of the sentence a reader wants quoted. RealTimeQA's CNN and AP stories carry
+# about 840 of the first kind, USA Today's several hundred of the second.
 _DATELINE = re.compile(
     r"(?:[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4},?\s+)?"
     r"\((?:CNN(?: Business| Sport| Politics)?|AP|Reuters|AFP|UPI)\)\s*(?:[—–-]+\s*)?"
@@ -69,8 +69,12 @@ class _Candidate:
     lead: bool = False  # among the article's opening sentences
 
     @property
+    def lead_bonus(self) -> float:
+        return LEAD_BONUS if self.lead else 0.0
+
+    @property
     def priority(self) -> float:
-        return self.score + (LEAD_BONUS if self.lead else 0.0)
+        return self.score + self.lead_bonus
 
 
 _ANSWER_CUES: dict[str, re.Pattern[str]] = {
@@ -156,9 +160,7 @@ class ExtractiveWriter:
                 candidates.append(_Candidate(passage, sentence, lexical, lead=lead))
         if not candidates:
             return []
-        candidates.sort(
-            key=lambda c: c.lexical + 0.5 * c.passage.score + (LEAD_BONUS if c.lead else 0.0), reverse=True
-        )
+        candidates.sort(key=lambda c: c.lexical + 0.5 * c.passage.score + c.lead_bonus, reverse=True)
         head = candidates[:_SEMANTIC_CANDIDATES]
         semantic = self._semantic(question, [c.sentence for c in head])
         scored = [
