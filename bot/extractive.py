@@ -41,11 +41,11 @@ ECHO_SIMILARITY = 0.6
 # (bench/RETRIEVAL_RESULTS.md, "Lede sentences").
 LEAD_BONUS = 0.1
 LEAD_CHARS = 400
-# The dateline that opens a story or a report in it ("(CNN) ", "Brisbane, Australia (CNN) ", "LONDON (AP) — ",
+# The dateline that opens a story or a report in it ("(CNN) ", "Hong Kong/Beijing (CNN) ", "LONDON (AP) — ",
 # "DES MOINES, Iowa – ") is not part of the sentence a reader wants quoted. RealTimeQA's CNN and AP stories carry
 # about 840 of the first kind, USA Today's several hundred of the second.
 _DATELINE = re.compile(
-    r"(?:[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4},?\s+)?"
+    r"(?:[A-Z][A-Za-z.'’-]*(?:[ ,/]+[A-Z][A-Za-z.'’-]*){0,4},?\s+)?"
     r"\((?:CNN(?: Business| Sport| Politics)?|AP|Reuters|AFP|UPI)\)\s*(?:[—–-]+\s*)?"
     r"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3},?\s+[—–]\s+"
 )
