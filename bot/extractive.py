@@ -47,7 +47,7 @@ LEAD_CHARS = 400
 _DATELINE = re.compile(
     r"(?:[A-Z][A-Za-z.'’-]*(?:[ ,/]+[A-Z][A-Za-z.'’-]*){0,4},?\s+)?"
     r"\((?:CNN(?: Business| Sport| Politics)?|AP|Reuters|AFP|UPI)\)\s*(?:[—–-]+\s*)?"
-    r"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3},?\s+[—–]\s+"
+    r"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3},?\s*[—–]\s+"
 )
 
 

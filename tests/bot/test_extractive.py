@@ -150,6 +150,8 @@ def test_a_stories_dateline_is_not_quoted() -> None:
     assert answer.text.startswith("Paul McCartney has snagged")
     iowa = _passage("usa", "DES MOINES, Iowa – Maria A. and her son crossed the border in March to seek asylum.")
     assert writer.write("When did Maria A. cross the border?", [iowa]).text.startswith("Maria A. and her son")
+    london = _passage("usa", "LONDON– Climate change protesters glued themselves to a copy of the Last Supper.")
+    assert writer.write("What did climate change protesters glue themselves to?", [london]).text.startswith("Climate")
     pelosi = _passage("cnn", "Hong Kong/Beijing/Taipei (CNN) US House Speaker Nancy Pelosi landed in Taiwan Tuesday.")
     assert writer.write("Where did Nancy Pelosi land?", [pelosi]).text.startswith("US House Speaker")
     # A parenthesis that is no outlet stays: "(D)" is part of what the sentence says.
