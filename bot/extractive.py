@@ -14,7 +14,7 @@ import numpy as np
 from bot.citations import Claim, number_citations
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
-from index.sentences import is_question
+from index.sentences import is_question, leading_dateline
 from index.types import Passage
 
 # Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, "Abstention"): with these, 97% of answerable
@@ -41,14 +41,6 @@ ECHO_SIMILARITY = 0.6
 # (bench/RETRIEVAL_RESULTS.md, "Lede sentences").
 LEAD_BONUS = 0.1
 LEAD_CHARS = 400
-# The dateline that opens a story or a report in it ("(CNN) ", "Hong Kong/Beijing (CNN) ", "LONDON (AP) — ",
-# "DES MOINES, Iowa – ") is not part of the sentence a reader wants quoted. RealTimeQA's CNN and AP stories carry
-# about 840 of the first kind, USA Today's several hundred of the second.
-_DATELINE = re.compile(
-    r"(?:[A-Z][A-Za-z.'’-]*(?:[ ,/]+[A-Z][A-Za-z.'’-]*){0,4},?\s+)?"
-    r"\((?:CNN(?: Business| Sport| Politics)?|AP|Reuters|AFP|UPI)\)\s*(?:[—–-]+\s*)?"
-    r"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3},?\s*[—–]\s+"
-)
 
 
 def abstention(question: str) -> Answer:
@@ -140,9 +132,8 @@ class ExtractiveWriter:
         seen: set[str] = set()
         for passage in passages:
             for start, end in split_sentences(passage.text):
-                dateline = _DATELINE.match(passage.text, start, end)
-                if dateline:
-                    start = dateline.end()
+                # A quote starts after the story's dateline ("(CNN) ", "LONDON (AP) — ").
+                start += len(leading_dateline(passage.text[start:end]))
                 sentence = passage.text[start:end]
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question).

@@ -30,7 +30,7 @@ from typing import Any
 
 from config.errors import IngestError
 from index.cleaning import clean_text, html_to_article, normalize_date
-from index.sentences import split_sentences
+from index.sentences import leading_dateline, split_sentences
 from index.types import Article, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadStats", "check_paths", "iter_articles"]
@@ -44,11 +44,6 @@ _DOC_STEMS = frozenset({"readme", "license", "licence", "changelog"})
 _SNIFF_BYTES = 8192
 _LONG_TITLE = 200  # a first line longer than this is a paragraph, not a headline
 _TITLE_CHARS = 100
-# A dateline: where the story was filed and by whom, ending in a dash ("Washington CNN —", "LONDON (AP) --").
-# Alone as the first paragraph it is dropped; in front of the lead it stays in the text but not in a title.
-_DATELINE = re.compile(r"^(?P<words>[^—–]{1,60}?)\s*(?:—|–|--)(?:\s+|$)")
-_DATELINE_WORDS = 8
-_WIRE_MARK = re.compile(r"\([A-Za-z .]{2,20}\)|\b[A-Z]{3,}\b")  # "(AP)", "(Reuters)", "WASHINGTON"
 # A note to readers in front of the story ("Editor's note: …") says nothing about what the story is.
 _EDITORS_NOTE = re.compile(r"^editor['’]?s['’]? note\b", re.IGNORECASE)
 
@@ -230,32 +225,16 @@ def _article_id(path: Path, url: str = "", record_id: Any = None, anchor: str = 
     return "file:" + _hash(str(path.resolve()) + anchor)
 
 
-def _dateline(paragraph: str, alone: bool) -> str:
-    """The dateline opening a paragraph ("Washington CNN — "), or "" when it has none.
-
-    Capitalised words before a dash make a dateline when they are the whole paragraph; in front of a sentence they
-    could be a name ("Barack Obama — the former president — said"), so there they need a wire mark as well.
-    """
-    match = _DATELINE.match(paragraph)
-    if match is None:
-        return ""
-    words = match.group("words").replace(",", " ").split()
-    if not words or len(words) > _DATELINE_WORDS or not all(w[0].isupper() or w[0] == "(" for w in words):
-        return ""
-    if not alone and not _WIRE_MARK.search(match.group("words")):
-        return ""
-    return match.group(0)
-
-
 def _drop_dateline(text: str) -> str:
     """Drop the paragraph that is nothing but a dateline, first or just after editor's notes: the outlet is
-    metadata already, and the story starts after it."""
+    metadata already, and the story starts after it. A dateline in front of the lead stays in the text (the writers
+    leave it out of quotes) but not in a stand-in title."""
     paragraphs = text.split("\n\n")
     at = 0
     while at < len(paragraphs) - 1 and _EDITORS_NOTE.match(paragraphs[at].strip()):
         at += 1
     candidate = paragraphs[at].strip()
-    if at < len(paragraphs) - 1 and candidate and _dateline(candidate, alone=True).strip() == candidate:
+    if at < len(paragraphs) - 1 and candidate and leading_dateline(candidate, alone=True).strip() == candidate:
         return "\n\n".join(paragraphs[:at] + paragraphs[at + 1 :])
     return text
 
@@ -264,7 +243,7 @@ def _title_from_text(text: str) -> str:
     """Make a stand-in title from the opening sentence of the story, cut at a word to about 100 characters."""
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     lead = next((p for p in paragraphs if not _EDITORS_NOTE.match(p)), paragraphs[0] if paragraphs else "")
-    lead = lead[len(_dateline(lead, alone=False)) :] or lead
+    lead = lead[len(leading_dateline(lead)) :] or lead
     spans = split_sentences(lead)
     sentence = lead[spans[0][0] : spans[0][1]] if spans else lead
     if len(sentence) <= _TITLE_CHARS:

@@ -1,5 +1,6 @@
 """Sentence splitting that knows "Dr." and "U.S." don't end a sentence: for stand-in titles at ingest, the search's
-second stage, the answer writers and citation checks (bot.sentences re-exports it); and telling questions apart."""
+second stage, the answer writers and citation checks (bot.sentences re-exports it); telling questions apart; and
+recognising the dateline in front of a story."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ _ABBREVIATIONS = {
     "corp", "co", "ltd", "no", "vs", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "d.c", "mt", "ft",
 }  # fmt: skip
+# A dateline: where the story was filed and by whom, ending in a dash ("Washington CNN —", "LONDON (AP) --"), or in
+# the networks' style an outlet in parentheses ("(CNN) ", "Hong Kong/Beijing (CNN Business) ", "LONDON (AP) — ").
+_DASH_DATELINE = re.compile(r"^(?P<words>[^—–]{1,60}?)\s*(?:—|–|--)(?:\s+|$)")
+_OUTLET_DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’-]*[ ,/]+){0,5}\((?:CNN(?: [A-Z][a-z]+)?|AP|Reuters|AFP|UPI)\)(?:\s*(?:—|–|--))?\s+"
+)
+_DATELINE_WORDS = 8
+_WIRE_MARK = re.compile(r"\([A-Za-z .]{2,20}\)|\b[A-Z]{3,}\b")  # "(AP)", "(Reuters)", "WASHINGTON"
 _BOUNDARY = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z\"“])")
 
 
@@ -46,3 +55,24 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 def is_question(sentence: str) -> bool:
     """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
     return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
+
+
+def leading_dateline(text: str, alone: bool = False) -> str:
+    """The dateline opening `text` ("Washington CNN — ", "(CNN) "), or "" when it has none.
+
+    Capitalised words before a dash make a dateline when they are the whole paragraph (`alone`); in front of a
+    sentence they could be a name ("Barack Obama — the former president — said"), so there they need a wire mark as
+    well ("(AP)", or a word in capitals: "LONDON").
+    """
+    outlet = _OUTLET_DATELINE.match(text)
+    if outlet is not None:
+        return outlet.group(0)
+    match = _DASH_DATELINE.match(text)
+    if match is None:
+        return ""
+    words = match.group("words").replace(",", " ").split()
+    if not words or len(words) > _DATELINE_WORDS or not all(w[0].isupper() or w[0] == "(" for w in words):
+        return ""
+    if not alone and not _WIRE_MARK.search(match.group("words")):
+        return ""
+    return match.group(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.sentences import split_sentences
+from index.sentences import leading_dateline, split_sentences
 
 
 def test_sentence_splitting_keeps_abbreviations_and_quotes() -> None:
@@ -17,3 +17,15 @@ def test_paragraph_breaks_end_sentences_and_spans_are_stripped() -> None:
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "A headline without a full stop", "The story starts here.", "It goes on."
     ]
+
+
+def test_datelines_are_recognised_in_both_styles_and_names_are_not() -> None:
+    assert leading_dateline("(CNN) Rafael Nadal withdrew.") == "(CNN) "
+    assert leading_dateline("Hong Kong/Beijing (CNN Business) Stocks fell.") == "Hong Kong/Beijing (CNN Business) "
+    assert leading_dateline("LONDON (AP) — Paul McCartney will play.") == "LONDON (AP) — "
+    assert leading_dateline("DES MOINES, Iowa – Maria crossed.") == "DES MOINES, Iowa – "
+    assert leading_dateline("Washington CNN —", alone=True) == "Washington CNN —"
+    # Capitalised words before a dash in front of a sentence need a wire mark: these are names and subjects.
+    assert leading_dateline("Barack Obama — the former president — said so.") == ""
+    assert leading_dateline("US — China talks resumed.") == ""
+    assert leading_dateline("Sen. Joe Manchin (D) of West Virginia agreed.") == ""
