@@ -132,10 +132,10 @@ def phase_plain(data_dir: Path, limit: int | None) -> dict[str, Any]:
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from index.embedding import word_pieces
+    from index.embedding import piece_counter
     from index.ingest import Chunker
 
-    chunker = Chunker(200, 30, word_pieces)
+    chunker = Chunker(200, 30, piece_counter)
     articles = _articles(limit)
     started = time.perf_counter()
     nodes = [TextNode(text=c.embedding_text(), id_=c.chunk_id) for a in articles for c in chunker.split(a)]
@@ -156,10 +156,10 @@ def phase_encoder(data_dir: Path, sample: int, limit: int | None) -> dict[str, A
     sys.path.insert(0, str(ROOT / "bench"))
     from embed_rate import rate
 
-    from index.embedding import encode, word_pieces
+    from index.embedding import encode, piece_counter
     from index.ingest import Chunker
 
-    chunker = Chunker(200, 30, word_pieces)
+    chunker = Chunker(200, 30, piece_counter)
     texts: list[str] = []
     for article in _articles(min(limit or 10**9, sample)):  # a chunk or more an article: enough for the sample
         texts += [c.embedding_text() for c in chunker.split(article)]

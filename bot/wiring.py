@@ -38,7 +38,7 @@ def build_service(settings: Settings) -> NewsService:
     """Wire a NewsService from settings; heavy objects (ONNX session, HTTP clients) load lazily on first use."""
     keep_llama_index_offline()
     keep_blas_off_the_encoder()
-    from index.embedding import build_embed_model, word_pieces
+    from index.embedding import build_embed_model, piece_counter
     from index.ingest import Chunker, Ingestor
     from index.search import Searcher
     from index.store import ArticleStore
@@ -46,7 +46,7 @@ def build_service(settings: Settings) -> NewsService:
     embed_model = build_embed_model(settings)
     store = ArticleStore.open(settings, embed_model.model_name)
     searcher = Searcher(store, embed_model, settings.candidates, cache_dir=settings.data_dir)
-    ingestor = Ingestor(store, embed_model, Chunker(settings.chunk_size, settings.chunk_overlap, word_pieces))
+    ingestor = Ingestor(store, embed_model, Chunker(settings.chunk_size, settings.chunk_overlap, piece_counter))
     extractive = ExtractiveWriter(embed_model)
     if settings.llm_mode == "openai":
         from bot.llm import build_openai_writer

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ def date_num(iso_date: str) -> int:
 class Chunker:
     """Sentence-aware splitting with llama-index, sized in the embedding model's word pieces."""
 
-    def __init__(self, chunk_size: int, chunk_overlap: int, tokenizer: Callable[[str], list[str]]) -> None:
+    def __init__(self, chunk_size: int, chunk_overlap: int, tokenizer: Callable[[str], Sized]) -> None:
         from llama_index.core.node_parser import SentenceSplitter
 
         self.chunk_size = chunk_size

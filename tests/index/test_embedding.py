@@ -17,7 +17,9 @@ from index.embedding import (
     MiniLMEmbedding,
     _tokenizer,
     build_embed_model,
+    count_word_pieces,
     encode,
+    piece_counter,
     word_pieces,
 )
 
@@ -91,11 +93,33 @@ def test_word_pieces() -> None:
     assert word_pieces("Unaffable Ångström") == ["una", "##ffa", "##ble", "ang", "##strom"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        *REFERENCE_IDS,
+        "",
+        "  leading and trailing  ",
+        "tab\tnew\nline\r\nno-break\u00a0space, thin\u2009space, ideographic\u3000space",
+        # Characters the tokenizer deletes join what they stand between; Python's str.split() would cut there.
+        "next\x85line, file\x1cseparator, vertical\x0btab, zero\u200bwidth, soft\u00adhyphen",
+        "Supercalifragilisticexpialidocious" * 4 + " overlong words become one [UNK]",
+        "東京は日本の首都です。 naïve Ångström 3.5% (NYSE:AAPL)",
+    ],
+)
+def test_count_word_pieces_equals_tokenizing_the_whole_text(text: str) -> None:
+    assert count_word_pieces(text) == len(word_pieces(text))
+    assert count_word_pieces(text) == len(word_pieces(text))  # and again, from the remembered word counts
+
+
+def test_piece_counter_is_sized_for_the_splitter() -> None:
+    assert len(piece_counter("Unaffable Ångström")) == 5
+
+
 def test_sentence_splitter_counts_model_word_pieces() -> None:
     from llama_index.core.node_parser import SentenceSplitter
 
     text = "\n\n".join(" ".join(MIXED[i % len(MIXED)] for i in range(k, k + 5)) for k in range(12))
-    chunks = SentenceSplitter(chunk_size=200, chunk_overlap=30, tokenizer=word_pieces).split_text(text)
+    chunks = SentenceSplitter(chunk_size=200, chunk_overlap=30, tokenizer=piece_counter).split_text(text)
     assert len(chunks) > 2
     lengths = [len(e.ids) for e in _tokenizer().encode_batch(chunks)]
     assert max(lengths) <= MAX_PIECES
