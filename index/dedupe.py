@@ -29,7 +29,7 @@ BANDS = 16  # 16 bands of 4 rows: pairs above ~0.5 Jaccard almost always share a
 THRESHOLD = 0.8
 # Below this many words, boilerplate alone makes unrelated stubs look alike.
 MIN_WORDS = 60
-_PRIME = 4294967311  # the first prime above 2**32, so (a*x + b) mod p permutes 32-bit shingle hashes
+_PRIME = np.uint64(4294967311)  # the first prime above 2**32, so (a*x + b) mod p permutes 32-bit shingle hashes
 _rng = np.random.default_rng(20220617)
 _A = _rng.integers(1, 2**31, size=PERMUTATIONS, dtype=np.uint64)
 _B = _rng.integers(0, 2**31, size=PERMUTATIONS, dtype=np.uint64)
@@ -41,12 +41,13 @@ def signature(body: str) -> np.ndarray | None:
     if len(words) < MIN_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashed = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in shingles),
-        dtype=np.uint64,
-        count=len(shingles),
-    )
-    return ((hashed[:, None] * _A[None, :] + _B[None, :]) % _PRIME).min(axis=0).astype(np.uint32)
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(s.encode(), digest_size=4).digest() for s in shingles])
+    # Stored signatures are compared with new ones, so these values must never change (a test pins them).
+    permuted = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), _A)
+    permuted += _B  # in place: a long article has 10,000 shingles × 64 permutations
+    permuted %= _PRIME
+    return permuted.min(axis=0).astype(np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
