@@ -6,7 +6,9 @@
     python bench/ingest_scale.py --data-dir /work/rtqa-data/store --skip-ingest   # latency on an existing store
 
 With ingest, the same articles also go through the issue's reference, a plain llama-index VectorStoreIndex over
-Chroma (embed batch 10) with the same encoder and chunks, for the "≥ 1.3× plain llama-index" comparison.
+Chroma (embed batch 10) with the same encoder and chunks, for the "≥ 1.3× plain llama-index" comparison. These
+phases run minutes apart, and a shared machine drifts between them; `ingest_paired.py` measures the same ratios
+with the three pipelines interleaved in one process.
 
 Every phase that reports memory runs in a child process of its own, so each peak RSS (resource.getrusage) is that
 phase's alone. Articles are read in place from the shared data folder and never copied.
