@@ -61,12 +61,12 @@ def metrics(values: Sequence[int | None]) -> dict[str, float]:
 
 def chunk_corpus(articles: Path, out: Path, chunk_size: int = 200, overlap: int = 30) -> None:
     """Chunk the corpus exactly as ingest does, once, into JSON lines (for BM25-only runs without a store)."""
-    from index.embedding import word_pieces
+    from index.embedding import piece_counter
     from index.ingest import Chunker
     from index.loaders import iter_articles
     from index.types import Article
 
-    chunker = Chunker(chunk_size, overlap, word_pieces)
+    chunker = Chunker(chunk_size, overlap, piece_counter)
     with out.open("w", encoding="utf-8") as handle:
         for item in iter_articles([articles]):
             if isinstance(item, Article):
