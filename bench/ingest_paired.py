@@ -32,37 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_scale import _articles, _plain_encoder, _service  # noqa: E402
-
-
-class PlainPipeline:
-    """The issue's reference: llama-index VectorStoreIndex over Chroma, embed batch 10, the same chunk texts."""
-
-    def __init__(self, folder: Path) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        from index.embedding import piece_counter
-        from index.ingest import Chunker
-
-        shutil.rmtree(folder, ignore_errors=True)
-        client = chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
-        self.collection = client.get_or_create_collection("plain", metadata={"hnsw:space": "cosine"})
-        self.chunker = Chunker(200, 30, piece_counter)
-        self.index: Any = None
-
-    def add(self, articles: Sequence[Any]) -> int:
-        from llama_index.core import StorageContext, VectorStoreIndex
-        from llama_index.core.schema import TextNode
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        nodes = [TextNode(text=c.embedding_text(), id_=c.chunk_id) for a in articles for c in self.chunker.split(a)]
-        if self.index is None:
-            storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=self.collection))
-            self.index = VectorStoreIndex(nodes, storage_context=storage, embed_model=_plain_encoder(batch_size=10))
-        else:
-            self.index.insert_nodes(nodes)
-        return len(nodes)
+from ingest_scale import PlainPipeline, _articles, _service  # noqa: E402
 
 
 class Pauses:
@@ -81,7 +51,6 @@ class Pauses:
         self.plain_chunks = 0
         self.rows: list[dict[str, float]] = []
         self._ingest_started = 0.0
-        self._ingest_texts = 0
 
     def stream(self) -> Iterator[Any]:
         self._ingest_started = time.perf_counter()

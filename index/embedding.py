@@ -123,7 +123,7 @@ def count_word_pieces(text: str) -> int:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_piece_count(word: str) -> int:
-    return len(_tokenizer(truncate=False).encode(word, add_special_tokens=False).ids)
+    return len(word_pieces(word))
 
 
 def piece_counter(text: str) -> range:
