@@ -157,3 +157,53 @@ def test_a_stories_dateline_is_not_quoted() -> None:
     # A parenthesis that is no outlet stays: "(D)" is part of what the sentence says.
     senator = _passage("s", "Sen. Joe Manchin (D) of West Virginia backed the climate bill on Thursday.")
     assert "(D)" in writer.write("Which senator backed the climate bill?", [senator]).text
+
+
+HART = _passage("nhl", "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
+                       "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player. "
+                       "The vote was not close, with 44 of")
+
+
+def test_the_answering_sentence_is_quoted_with_the_neighbour_that_names_its_subject() -> None:
+    answer = ExtractiveWriter().write("Who won the NHL's Hart Trophy as most valuable player?", [HART])
+    assert answer.text.startswith("Toronto Maple Leafs forward Auston Matthews took a major leap")
+    assert "he picked up his first Hart Trophy" in answer.text
+    assert answer.citations[0].quote == (
+        "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
+        "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player."
+    )
+    # A fragment (no full stop: a chunk edge cut it) is not quoted, though it names a number.
+    cut = _passage("cut", HART.text.split(". ", 1)[1])
+    answer = ExtractiveWriter().write("Who won the NHL's Hart Trophy as most valuable player?", [cut])
+    assert answer.text.startswith("Tuesday night, he picked up") and "44" not in answer.text
+
+
+def test_a_neighbour_that_adds_no_name_or_number_is_left_out() -> None:
+    plain = _passage("p", "The Washburn Fire forced the evacuation of Wawona in Yosemite National Park. Crews worked "
+                          "through the night to hold the line. Nobody knew when people could go home.")
+    answer = ExtractiveWriter().write("Which community did the Washburn Fire force to evacuate?", [plain])
+    assert answer.text.startswith("The Washburn Fire forced the evacuation of Wawona")
+    assert "Crews" not in answer.text.split("[1]")[0]
+
+
+def test_the_next_neighbour_joins_after_the_sentence_and_a_question_never_does() -> None:
+    velveeta = _passage("v", "Did the cheese aisle change forever in Wisconsin? Sales of the processed cheese product "
+                             "soared during the pandemic lockdowns. Velveeta sold out in Chicago and Denver stores.")
+    answer = ExtractiveWriter().write("Which processed cheese product saw sales soar during the pandemic?",
+                                      [velveeta])
+    first_claim = answer.text.split("[1]")[0]
+    assert first_claim.startswith("Sales of the processed cheese product soared during the pandemic lockdowns. "
+                                  "Velveeta sold out in Chicago and Denver stores")
+    assert "Wisconsin" not in answer.text
+    quiz = _passage("q", "Sales of the processed cheese product soared during the pandemic lockdowns. Was it Velveeta "
+                         "or Cheez Whiz?")
+    answer = ExtractiveWriter().write("Which processed cheese product saw sales soar during the pandemic?", [quiz])
+    assert not answer.abstained and "Velveeta" not in answer.text
+
+
+def test_a_neighbour_already_quoted_as_a_claim_of_its_own_is_not_repeated() -> None:
+    cup = _passage("s", "The Colorado Avalanche won the Stanley Cup in Tampa on Sunday. Nathan MacKinnon scored twice "
+                        "as the Avalanche won the Stanley Cup in Tampa.")
+    answer = ExtractiveWriter().write("Which team won the Stanley Cup in Tampa?", [cup])
+    assert answer.text == ("The Colorado Avalanche won the Stanley Cup in Tampa on Sunday [1]. Nathan MacKinnon "
+                           "scored twice as the Avalanche won the Stanley Cup in Tampa [1].")
