@@ -44,8 +44,8 @@ LEAD_CHARS = 400
 # The sentence that matches a question best often names its subject in the sentence beside it: "Tuesday night, he
 # picked up his first Hart Trophy …" follows "Toronto Maple Leafs forward Auston Matthews took …". The first claim
 # is quoted with that neighbour when the neighbour names a name or number that neither the question nor the
-# sentence has. On the 303 dev questions the gold answer appeared in 3.6 / 3.0 points more answers (with / without
-# dates), on both halves; a fourth and fifth best sentence of the same added length gained 1 point
+# sentence has. On the 303 dev questions the gold answer appeared in 3.9 / 3.0 points more answers (with / without
+# dates), on both halves; a fourth and fifth best sentence, adding as many words, gained 1 point
 # (bench/RETRIEVAL_RESULTS.md, "The neighbouring sentence").
 
 
@@ -256,12 +256,13 @@ def _claims(candidates: Sequence[_Candidate], max_sentences: int = MAX_SENTENCES
 
 def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[str]) -> str:
     """The candidate's sentence, joined by the sentence before or after it in its passage if that one names a name
-    or number new to the question and the sentence (the more such, the better; the next on a tie). A neighbour that
-    is a fragment (a chunk boundary cut it), a question or already quoted is left out."""
+    or number new to the question and the sentence. A sentence that says "he", "its" or "they" gets the one before
+    it, where whom it means is named; otherwise the neighbour naming more wins (the next on a tie). A neighbour
+    that is a fragment (a chunk boundary cut it), a question or already quoted is left out."""
     text = candidate.passage.text
     spans = split_sentences(text)
     known = question_terms | set(content_terms(candidate.sentence))
-    best: tuple[int, int, str] | None = None
+    usable: dict[int, tuple[int, str]] = {}
     for position in (candidate.position + 1, candidate.position - 1):
         if not 0 <= position < len(spans):
             continue
@@ -271,12 +272,21 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
         new = len(_names(neighbour) - known)
-        if new and (best is None or new > best[0]):
-            best = (new, position, neighbour)
-    if best is None:
+        if new:
+            usable[position] = (new, neighbour)
+    if not usable:
         return candidate.sentence
-    _, position, neighbour = best
+    before = candidate.position - 1
+    if before in usable and _PRONOUNS & set(words(candidate.sentence)):
+        position = before
+    else:
+        position = max(usable, key=lambda p: (usable[p][0], p > candidate.position))
+    neighbour = usable[position][1]
     return f"{candidate.sentence} {neighbour}" if position > candidate.position else f"{neighbour} {candidate.sentence}"
+
+
+# Words that point back to someone or something named earlier.
+_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "it", "its", "they", "their", "them"})
 
 
 def _names(text: str) -> set[str]:

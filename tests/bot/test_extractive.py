@@ -161,7 +161,8 @@ def test_a_stories_dateline_is_not_quoted() -> None:
 
 HART = _passage("nhl", "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
                        "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player. "
-                       "The vote was not close, with 44 of")
+                       "Edmonton Oilers forward Connor McDavid and New York Rangers goalie Igor Shesterkin were the "
+                       "other finalists. The vote was not close, with 44 of")
 
 
 def test_the_answering_sentence_is_quoted_with_the_neighbour_that_names_its_subject() -> None:
@@ -172,8 +173,11 @@ def test_the_answering_sentence_is_quoted_with_the_neighbour_that_names_its_subj
         "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
         "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player."
     )
+    # "he" points back: the sentence before is quoted, though the one after names more.
+    assert "McDavid" not in answer.text.split("[1]")[0]
     # A fragment (no full stop: a chunk edge cut it) is not quoted, though it names a number.
-    cut = _passage("cut", HART.text.split(". ", 1)[1])
+    cut = _passage("cut", "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player. "
+                          "The vote was not close, with 44 of")
     answer = ExtractiveWriter().write("Who won the NHL's Hart Trophy as most valuable player?", [cut])
     assert answer.text.startswith("Tuesday night, he picked up") and "44" not in answer.text
 
