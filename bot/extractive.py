@@ -41,12 +41,6 @@ ECHO_SIMILARITY = 0.6
 # (bench/RETRIEVAL_RESULTS.md, "Lede sentences").
 LEAD_BONUS = 0.1
 LEAD_CHARS = 400
-# The sentence that matches a question best often names its subject in the sentence beside it: "Tuesday night, he
-# picked up his first Hart Trophy …" follows "Toronto Maple Leafs forward Auston Matthews took …". The first claim
-# is quoted with that neighbour when the neighbour names a name or number that neither the question nor the
-# sentence has. On the 303 dev questions the gold answer appeared in 3.9 / 3.0 points more answers (with / without
-# dates), on both halves; a fourth and fifth best sentence, adding as many words, gained 1 point
-# (bench/RETRIEVAL_RESULTS.md, "The neighbouring sentence").
 
 
 def abstention(question: str) -> Answer:
@@ -142,10 +136,9 @@ class ExtractiveWriter:
     def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[_Candidate]:
         """Every sentence of the passages, best answer first (ledes ahead of equal matches), with its score in
         [0, 1]-ish."""
-        q_list = content_terms(question)
-        q_terms = set(q_list)
+        q_terms = set(content_terms(question))
         # Names and numbers in the question say most about which sentence answers it.
-        q_strong = {t for t, w in zip(q_list, _surface_content(question), strict=False) if w}
+        q_strong = _names(question)
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for passage in passages:
@@ -239,10 +232,8 @@ def _claims(candidates: Sequence[_Candidate], max_sentences: int = MAX_SENTENCES
     article's words becomes that claim's echo (one more source for it) instead of a sentence of its own."""
     chosen: list[_Statement] = []
     for candidate in candidates:
-        listed = content_terms(candidate.sentence)
-        terms = set(listed)
-        flags = _surface_content(candidate.sentence, first_word_counts=True)
-        names = {t for t, name in zip(listed, flags, strict=False) if name}
+        terms = set(content_terms(candidate.sentence))
+        names = _names(candidate.sentence, first_word_counts=True)
         original = next(
             (s for s in chosen if _jaccard(s.terms, terms) >= ECHO_SIMILARITY and names <= s.terms), None
         )
@@ -258,7 +249,14 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
     """The candidate's sentence, joined by the sentence before or after it in its passage if that one names a name
     or number new to the question and the sentence. A sentence that says "he", "its" or "they" gets the one before
     it, where whom it means is named; otherwise the neighbour naming more wins (the next on a tie). A neighbour
-    that is a fragment (a chunk boundary cut it), a question or already quoted is left out."""
+    that is a fragment (a chunk boundary cut it), a question or already quoted is left out.
+
+    News names a subject once and then says "he" or "the company": "Tuesday night, he picked up his first Hart
+    Trophy …" follows "Toronto Maple Leafs forward Auston Matthews took …". On the 303 dev questions, quoting the
+    first claim with its neighbour put the gold answer in 3.9 / 3.0 points more answers (with / without dates), on
+    both halves; a fourth and fifth best sentence, adding as many words, gained 1 (bench/RETRIEVAL_RESULTS.md, "The
+    neighbouring sentence").
+    """
     text = candidate.passage.text
     spans = split_sentences(text)
     known = question_terms | set(content_terms(candidate.sentence))
@@ -289,9 +287,10 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "it", "its", "they", "their", "them"})
 
 
-def _names(text: str) -> set[str]:
-    """The content terms of `text` that are names or numbers."""
-    return {t for t, name in zip(content_terms(text), _surface_content(text), strict=False) if name}
+def _names(text: str, first_word_counts: bool = False) -> set[str]:
+    """The content terms of `text` that are names or numbers (see `_surface_content`)."""
+    flags = _surface_content(text, first_word_counts)
+    return {t for t, name in zip(content_terms(text), flags, strict=False) if name}
 
 
 def _whole_sentence(text: str) -> bool:
