@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.followup import contextualize, topic_query
@@ -19,6 +19,7 @@ from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
 from index.keyword import mentions_relative_time
+from index.periods import named_period
 from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
@@ -80,13 +81,20 @@ class NewsService:
         return [passage_of(node) for node in retriever.retrieve(question)]
 
     def reference_date(self, question: str, filters: SearchFilters | None) -> SearchFilters | None:
-        """The filters, dated today when the question says "this week", "yesterday"… and no date was given.
+        """The filters, dated by the question when no date was given: to the days it names ("in October 2022",
+        "on Sept. 24, 2019"), or to today when it says "this week", "yesterday"…
 
         A question asked now about "this week" means this week: the date prior then favours the latest articles.
         Over an archive whose articles are all older than that, the prior is near zero for every article and
-        changes nothing.
+        changes nothing. Named days are dated a day on, as reports of a day's events appear the day after too.
         """
-        if (filters is not None and filters.as_of is not None) or not mentions_relative_time(question):
+        if filters is not None and filters.as_of is not None:
+            return filters
+        period = named_period(question)
+        if period is not None:
+            after = period.last + timedelta(days=1)
+            return replace(filters or SearchFilters(), as_of=after, period_days=period.days)
+        if not mentions_relative_time(question):
             return filters
         return replace(filters or SearchFilters(), as_of=self.today())
 

@@ -224,7 +224,7 @@ def _drop_promo_lists(lines: list[tuple[str, bool]], kept: list[str]) -> None:
 
 # --- dates -------------------------------------------------------------------------------------------------
 
-_MONTHS = {
+MONTHS = {
     m: n
     for n, names in enumerate(
         [
@@ -236,13 +236,17 @@ _MONTHS = {
     )
     for m in names
 }  # fmt: skip
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
+MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+YEAR = r"(?P<year>\d{4})"
+# A day written in words: September 24, 2019 / 24 September 2019 (also read from questions: index.periods).
+WORDED_DATES = [
+    re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b"),
+    re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}\b"),
+]
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"),  # September 24, 2019
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),  # 24 September 2019
+    *WORDED_DATES,
     re.compile(r"\b(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})\b"),  # 20190924
 ]
 _NUMERIC_DMY = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b")
@@ -282,18 +286,18 @@ def _parse_loose(value: str) -> date | None:
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(value):
             month = match["month"]
-            number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
-            if number and (found := _make_date(int(match["year"]), number, int(match["day"]))):
+            number = int(month) if month.isdigit() else MONTHS.get(month.lower())
+            if number and (found := make_date(int(match["year"]), number, int(match["day"]))):
                 return found
     for match in _NUMERIC_DMY.finditer(value):
         a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
         month, day = (b, a) if match["sep"] == "." or a > 12 else (a, b)
-        if found := _make_date(year, month, day):
+        if found := make_date(year, month, day):
             return found
     return None
 
 
-def _make_date(year: int, month: int, day: int) -> date | None:
+def make_date(year: int, month: int, day: int) -> date | None:
     """Build a date, or None when the numbers are not a plausible publication date."""
     if not 1800 <= year <= 2200:
         return None

@@ -317,7 +317,8 @@ def _add_time_votes(
     days = index.day_numbers()[np.fromiter((first_row[a] for a in ids), dtype=np.int64, count=len(ids))]
     votes = np.zeros(len(ids))
     if as_of is not None and weight:
-        votes += weight * date_prior(days, as_of, cfg)
+        period = filters.period_days if filters is not None else None
+        votes += weight * date_prior(days, as_of, replace(cfg, window=period) if period else cfg)
     now = _archive_now(index, allowed, filters.as_of if filters else None)
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)

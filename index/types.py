@@ -118,3 +118,6 @@ class SearchFilters:
     since: date | None = None
     until: date | None = None
     as_of: date | None = None
+    # How many days up to `as_of` are the question's time, all alike (None: the ranking's own window of about a
+    # week). A question about "October 2022" is about the whole month.
+    period_days: int | None = None

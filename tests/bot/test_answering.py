@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.types import Conversation
@@ -71,3 +72,27 @@ def test_this_week_means_the_week_it_is_asked_in(fresh_service) -> None:  # type
     assert fresh_service.reference_date("Which roads were washed out by flooding?", None) is None
     dated = fresh_service.reference_date("What flooded yesterday?", SearchFilters(sources=("Wire",)))
     assert dated == SearchFilters(sources=("Wire",), as_of=date(2024, 5, 15))
+
+
+def test_a_question_that_names_a_month_prefers_that_months_articles(fresh_service) -> None:  # type: ignore[no-untyped-def]
+    # Same headline both times, and no date in the text: only the month the question names can tell them apart.
+    stories = [replace(_flood_story(a), title="Valley flooding") for a in ("old", "new")]
+    fresh_service.ingest_articles(stories)
+    fresh_service.today = lambda: date(2024, 5, 15)
+    question = "Which roads were washed out by flooding in the valley in {}?"
+
+    def top(when: str, filters: SearchFilters | None = None) -> str:
+        return fresh_service.search(question.format(when), filters)[0].article_id
+
+    assert top("the spring") == "old"  # no period named: the older report matches the words better
+    assert top("May 2024") == "new"
+    assert top("March 2021") == "old"
+    # The whole month counts, and the day after it (reports of the month's last day).
+    assert fresh_service.reference_date(question.format("March 2021"), None) == SearchFilters(
+        as_of=date(2021, 4, 1), period_days=31
+    )
+    # A named day; other filters are kept.
+    on_day = fresh_service.reference_date("What flooded on March 2, 2021?", SearchFilters(sources=("Wire",)))
+    assert on_day == SearchFilters(sources=("Wire",), as_of=date(2021, 3, 3), period_days=1)
+    # An explicit reference date wins over the question's words.
+    assert top("March 2021", SearchFilters(as_of=date(2024, 5, 15))) == "new"

@@ -1,0 +1,58 @@
+"""The stretch of time a question names ("in October 2022", "on Sept. 24, 2019"), for dating its search."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from index.cleaning import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
+
+# "October 2022", "Oct. 2022", "March of 2021"; a day before the month is read by WORDED_DATES first.
+_MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}\b")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a question is about, first and last included."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def named_period(text: str) -> Period | None:
+    """The days or months `text` names with their year, from the earliest to the latest; None if it names none.
+
+    Only dates with a year count: "in May" could be any May (or no month at all: "prices may fall"), and a year
+    alone ("the 2022 Emmys") names an edition more often than a time to search in.
+    """
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in WORDED_DATES:
+        for match in pattern.finditer(text):
+            month = _month(match["month"])
+            day = make_date(int(match["year"]), month, int(match["day"])) if month else None
+            if day is not None:
+                found.append(Period(day, day))
+                taken.append(match.span())
+    for match in _MONTH_YEAR.finditer(text):
+        month, year = _month(match["month"]), int(match["year"])
+        inside_a_day = any(start <= match.start() < end for start, end in taken)
+        first = make_date(year, month, 1) if month and not inside_a_day else None
+        if first is not None:
+            found.append(Period(first, first.replace(day=calendar.monthrange(year, first.month)[1])))
+    if not found:
+        return None
+    return Period(min(p.first for p in found), max(p.last for p in found))
+
+
+def _month(word: str) -> int | None:
+    """The month a word names; "may" only capitalised, as a month name is ("prices may 2022" is no date)."""
+    if word == "may":
+        return None
+    return MONTHS.get(word.lower())

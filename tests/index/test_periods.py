@@ -1,0 +1,47 @@
+"""Reading the days or months a question names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.periods import Period, named_period
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("What did Musk say about Twitter in April 2022?", date(2022, 4, 1), date(2022, 4, 30)),
+        ("What happened in the markets in Sept. 2019?", date(2019, 9, 1), date(2019, 9, 30)),
+        ("Who won in february of 2024?", date(2024, 2, 1), date(2024, 2, 29)),  # lower case; a leap year
+        ("What happened on October 27, 2022?", date(2022, 10, 27), date(2022, 10, 27)),
+        ("What happened on Oct. 3rd, 2021?", date(2021, 10, 3), date(2021, 10, 3)),
+        ("What did the court rule on 24 September 2019?", date(2019, 9, 24), date(2019, 9, 24)),
+        ("How did prices move between March 2022 and June 2022?", date(2022, 3, 1), date(2022, 6, 30)),
+        ("What changed from 27 October 2022 to Nov. 2022?", date(2022, 10, 27), date(2022, 11, 30)),
+        ("Who led the polls in May 2022?", date(2022, 5, 1), date(2022, 5, 31)),
+    ],
+)
+def test_names_its_days_or_months(text: str, first: date, last: date) -> None:
+    assert named_period(text) == Period(first, last)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which show won the 2022 Emmys?",  # a year alone names an edition, not a time to search in
+        "What happened in May?",  # which May?
+        "Prices may 2022 fall further",  # "may" the verb
+        "Which storm hit on February 30, 2022?",  # no such day
+        "What happened in Marchy 2022?",
+        "Who won this week?",
+    ],
+)
+def test_names_no_period(text: str) -> None:
+    assert named_period(text) is None
+
+
+def test_a_period_counts_its_days() -> None:
+    assert Period(date(2022, 10, 1), date(2022, 10, 31)).days == 31
+    assert Period(date(2022, 10, 27), date(2022, 10, 27)).days == 1
