@@ -237,12 +237,12 @@ MONTHS = {
     for m in names
 }  # fmt: skip
 MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>\d{4})"
 # A day written in words: September 24, 2019 / 24 September 2019 (also read from questions: index.periods).
 WORDED_DATES = [
-    re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b"),
-    re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}\b"),
+    re.compile(rf"\b{MONTH}\s+{_DAY},?\s+{YEAR}\b"),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{MONTH},?\s+{YEAR}\b"),
 ]
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
