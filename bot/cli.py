@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    _add_filters(ask, "default: the month or day the question names, 'in April 2022'; today, for questions that "
+    _add_filters(ask, "default: the day, month or year the question names, 'in April 2022'; today, for questions that "
                       "say 'this week', 'yesterday', 'on Monday'…")
 
     commands.add_parser("repl", help="an interactive session with follow-up questions")

@@ -1,4 +1,4 @@
-"""The stretch of time a question names ("in October 2022", "on Sept. 24, 2019"), for dating its search."""
+"""The stretch of time a question names ("in October 2022", "on Sept. 24, 2019", "in 2021"), for dating its search."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from index.cleaning import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
 
 # "October 2022", "Oct. 2022", "March of 2021"; a day before the month is read by WORDED_DATES first.
 _MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}\b")
+# "in 2021", "during 2020": a year as a time. Not "the 2022 Emmys" (an edition) nor "since 2020" (open-ended).
+_IN_YEAR = re.compile(rf"\b(?:in|during|throughout)\s+{YEAR}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,10 @@ class Period:
 
 
 def named_period(text: str) -> Period | None:
-    """The days or months `text` names with their year, from the earliest to the latest; None if it names none.
+    """The days, months or years `text` names, from the earliest to the latest; None if it names none.
 
-    Only dates with a year count: "in May" could be any May (or no month at all: "prices may fall"), and a year
-    alone ("the 2022 Emmys") names an edition more often than a time to search in.
+    Only dates with a year count: "in May" could be any May (or no month at all: "prices may fall"). A year counts
+    alone only as a time ("in 2021", "during 2020"): "the 2022 Emmys" names an edition, not a time to search in.
     """
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
@@ -46,6 +48,10 @@ def named_period(text: str) -> Period | None:
         first = make_date(year, month, 1) if month and not inside_a_day else None
         if first is not None:
             found.append(Period(first, first.replace(day=calendar.monthrange(year, first.month)[1])))
+    for match in _IN_YEAR.finditer(text):
+        first = make_date(int(match["year"]), 1, 1)
+        if first is not None:
+            found.append(Period(first, first.replace(month=12, day=31)))
     if not found:
         return None
     return Period(min(p.first for p in found), max(p.last for p in found))

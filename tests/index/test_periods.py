@@ -21,6 +21,8 @@ from index.periods import Period, named_period
         ("How did prices move between March 2022 and June 2022?", date(2022, 3, 1), date(2022, 6, 30)),
         ("What changed from 27 October 2022 to Nov. 2022?", date(2022, 10, 27), date(2022, 11, 30)),
         ("Who led the polls in May 2022?", date(2022, 5, 1), date(2022, 5, 31)),
+        ("What did the Fed do about inflation in 2021?", date(2021, 1, 1), date(2021, 12, 31)),
+        ("How did prices move during 2020 and in March 2021?", date(2020, 1, 1), date(2021, 3, 31)),
     ],
 )
 def test_names_its_days_or_months(text: str, first: date, last: date) -> None:
@@ -31,6 +33,7 @@ def test_names_its_days_or_months(text: str, first: date, last: date) -> None:
     "text",
     [
         "Which show won the 2022 Emmys?",  # a year alone names an edition, not a time to search in
+        "How much have prices risen since 2020?",  # open-ended
         "What happened in May?",  # which May?
         "Prices may 2022 fall further",  # "may" the verb
         "Which storm hit on February 30, 2022?",  # no such day
