@@ -82,7 +82,7 @@ class NewsService:
 
     def reference_date(self, question: str, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters, dated by the question when no date was given: to the days it names ("in October 2022",
-        "on Sept. 24, 2019"), or to today when it says "this week", "yesterday"…
+        "on Sept. 24, 2019", "in 2021"; see index.periods), or to today when it says "this week", "yesterday"…
 
         A question asked now about "this week" means this week: the date prior then favours the latest articles.
         Over an archive whose articles are all older than that, the prior is near zero for every article and
