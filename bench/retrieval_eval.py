@@ -130,8 +130,12 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "default without recency": dict(recency_weight=0.0),
     "recency weight 1": dict(recency_weight=1.0),
     "recency half-life 180 days": dict(recency_half_life=180.0),
+    "roundups demoted by 0.5 votes": dict(roundup_weight=0.5),
+    "roundups demoted by 1 vote": dict(roundup_weight=1.0),
+    "default without demoting roundups": dict(roundup_weight=0.0),
+    "roundups demoted by 4 votes": dict(roundup_weight=4.0),
     "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated, sentence stage, "
-    "recency 0.5 (half-life 365 days)": {},
+    "recency 0.5 (half-life 365 days), roundups demoted by 2 votes": {},
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from index.keyword import KeywordIndex, terms
+from index.roundups import is_roundup
 from index.store import ArticleStore
 from index.types import Passage
 
@@ -123,6 +124,12 @@ class LocalIndex:
             return names.tolist(), codes
 
         return self._derived("source_codes", build)  # type: ignore[no-any-return]
+
+    def roundups(self) -> frozenset[str]:
+        """The articles whose title names a roundup of many stories (`index.roundups`)."""
+        return self._derived(  # type: ignore[no-any-return]
+            "roundups", lambda: frozenset(a for a, (title, *_) in self.articles.items() if is_roundup(title))
+        )
 
     def passage(self, row: int, score: float) -> Passage:
         """Row `row` as a Passage with this score."""

@@ -72,6 +72,9 @@ class Ranking:
     sentence_weight: float = 1.0
     sentence_top: int = 10
     sentence_chunks: int = 2
+    # Roundups ("5 things to know for July 25: …", `index.roundups`) lose this many first-place votes: they
+    # mention a story in a paragraph, often in a question's own words, and its own report is the better source.
+    roundup_weight: float = 2.0
 
 
 def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:
@@ -240,6 +243,8 @@ class Searcher:
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
         _add_time_votes(index, fused, filters, allowed, cfg)
+        if cfg.roundup_weight:
+            _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
@@ -325,6 +330,13 @@ def _add_time_votes(
     unit = 1.0 / (cfg.rrf_k + 1)
     for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
         fused[article_id] += vote
+
+
+def _demote_roundups(index: LocalIndex, fused: dict[str, float], cfg: Ranking) -> None:
+    """Take `roundup_weight` first-place votes from every roundup among the candidates."""
+    penalty = cfg.roundup_weight / (cfg.rrf_k + 1)
+    for article_id in index.roundups().intersection(fused):
+        fused[article_id] -= penalty
 
 
 def _add_sentence_votes(

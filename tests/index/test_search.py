@@ -308,13 +308,28 @@ def test_second_stage_does_not_take_a_quiz_for_an_answer(store: ArticleStore, tm
             "A. Ikea B. Bed Bath and Beyond C. Petco. Answers tomorrow.")
     report = ("Analysts say Bed Bath and Beyond switched off air conditioning to cut costs as sales slumped. "
               "The company denied any change of policy in its stores.")
-    _ingestor(store).ingest([article("quiz", "Morning briefing", quiz), article("report", "Retail news", report)])
+    _ingestor(store).ingest([article("quiz", "Retail quiz", quiz), article("report", "Retail news", report)])
     searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
     query = "Which retailer switched off the air conditioning in its stores to save money?"
     searcher.ranking = Ranking(sentence_weight=0.0)
     assert _ids(searcher, query)[0] == "quiz"  # the quiz repeats the question word for word
     searcher.ranking = Ranking()
     assert _ids(searcher, query)[0] == "report"
+
+
+def test_a_roundup_ranks_below_the_story_it_summarises(store: ArticleStore, tmp_path: Path) -> None:
+    # The briefing's paragraph uses the question's own words; the report tells the story in its own.
+    roundup = ("The Marisol ferry sank in the harbour on Tuesday with forty cars aboard. Elsewhere, the chess "
+               "champion resigned. Markets slid as rates rose. A heat wave hit the coast.")
+    report = "The old harbour boat went down at noon with forty cars on board; every passenger was rescued."
+    _ingestor(store).ingest([article("roundup", "5 things to know for June 10: Ferry, Chess, Markets", roundup),
+                             article("report", "Marisol goes down in the harbour", report)])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    query = "Which ferry sank in the harbour on Tuesday?"
+    searcher.ranking = Ranking(roundup_weight=0.0)
+    assert _ids(searcher, query) == ["roundup", "report"]
+    searcher.ranking = Ranking()
+    assert _ids(searcher, query) == ["report", "roundup"]  # still found, only lower
 
 
 def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: Searcher) -> None:

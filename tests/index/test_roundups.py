@@ -1,0 +1,45 @@
+"""Which titles name a roundup of many stories."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.roundups import is_roundup
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "5 things to know for July 25: Wildfires, Ukraine, Monkeypox, Volcano ...",
+        "5 things to know for Sept. 9: The Queen, Weather, Immigration",
+        "5 things to know on April 3, 2022: Start your week smart: Ukraine ...",
+        "Ten Things You Need to Know Today: 10 August 2022 | The Week UK",
+        "Gun control law, Yosemite fire, heat dome: 5 things to know Monday",
+        "Kentucky flooding, monkeypox vaccines, Beyoncé': 5 things to know ...",
+        "Vladimir Putin, Fed hike, Hurricane Fiona: Daily Briefing",
+        "Quiz of The Week: 13 – 19 August | The Week UK",
+        "CNN's weekly news quiz",
+        "Morning briefing: rates, rail strike and a royal visit",
+        "The top stories of the day",
+    ],
+)
+def test_roundups(title: str) -> None:
+    assert is_roundup(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "5 things to know about the 'Rogue One: A Star Wars Story' trailer",  # one story, "about" it
+        "World wakes up to 'Brexit': 5 things to know",
+        "Pakistan floods: What you need to know - CNN",
+        "Rochester snowstorm: What you need to know Tuesday",
+        "Everything you need to know about Biden's student loan forgiveness ...",
+        "Memphis trivia quiz: Questions about history, politics, business",
+        "New airline routes: May's roundup of new flights",
+        "Biden to brief reporters on Monday",
+        "",
+    ],
+)
+def test_single_stories(title: str) -> None:
+    assert not is_roundup(title)
