@@ -1,9 +1,10 @@
-"""Recognise roundups: daily briefings that summarise many stories in a paragraph each.
+"""Recognise roundups: pages that gather many stories or pictures, a line or a paragraph each.
 
-"5 things to know for July 25: Wildfires, Ukraine, Monkeypox", "Ten Things You Need to Know Today", "Morning
-briefing": such a page mentions the story a question is about, often in the question's own words, but the
-story's own report says more and is the better source to quote. Search ranks roundups a little lower
-(`index.search.Ranking.roundup_weight`); they stay findable when nothing else tells the story.
+Daily briefings ("5 things to know for July 25: Wildfires, Ukraine, Monkeypox", "Ten Things You Need to Know
+Today") and photo galleries ("Photos: SpaceX's historic Crew-5 launch") mention a story, often in the words a
+question later uses, but the story's own report says more and is the better source to quote. Search ranks
+roundups a little lower (`index.search.Ranking.roundup_weight`); they stay findable when nothing else tells the
+story.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _ROUNDUP_TITLE = re.compile(
             r"\bwhat you need to know (?:today|this morning|this evening)\b",
             r"\b(?:morning|evening|daily|weekly|weekend|midday|news) (?:briefing|brief|digest|round-?up|rundown)\b",
             r"\bnews quiz\b|\bquiz of the week\b",
+            # Galleries: "Photos: Liz Truss, the UK's new prime minister", "Olivia Newton-John: a life in pictures".
+            r"^(?:photos?|in pictures|in photos|gallery|slideshow)\s*:|\b(?:a life|captured) in pictures\b",
             r"\btop (?:news )?(?:stories|headlines) (?:today|of the (?:day|week)|this week)\b",
         )
     ),

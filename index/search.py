@@ -72,8 +72,9 @@ class Ranking:
     sentence_weight: float = 1.0
     sentence_top: int = 10
     sentence_chunks: int = 2
-    # Roundups ("5 things to know for July 25: …", `index.roundups`) lose this many first-place votes: they
-    # mention a story in a paragraph, often in a question's own words, and its own report is the better source.
+    # Roundups (briefings, "5 things to know for July 25: …", and photo galleries; `index.roundups`) lose this
+    # many first-place votes: they give a story a paragraph or a caption, often in a question's own words, and
+    # its own report is the better source.
     roundup_weight: float = 2.0
 
 

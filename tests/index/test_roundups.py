@@ -1,4 +1,4 @@
-"""Which titles name a roundup of many stories."""
+"""Which titles name a roundup: a briefing of many stories or a gallery of pictures."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ from index.roundups import is_roundup
         "CNN's weekly news quiz",
         "Morning briefing: rates, rail strike and a royal visit",
         "The top stories of the day",
+        "Photos: SpaceX's historic Crew-5 launch | CNN",
+        "In pictures: A year of Taliban rule | The Week UK",
+        "Olivia Newton-John: a life in pictures | The Week UK",
+        "Total lunar eclipse 2022: Dazzling 'blood moon' captured in pictures ...",
     ],
 )
 def test_roundups(title: str) -> None:
@@ -38,6 +42,8 @@ def test_roundups(title: str) -> None:
         "Memphis trivia quiz: Questions about history, politics, business",
         "New airline routes: May's roundup of new flights",
         "Biden to brief reporters on Monday",
+        "Photographer wins award for pictures of the war",
+        "Police release photos of the suspect",
         "",
     ],
 )
