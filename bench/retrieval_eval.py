@@ -111,7 +111,7 @@ def store_searcher(data_dir: Path) -> Searcher:
 
 # Each configuration is the default Ranking with some knobs changed; the last one is the default itself.
 _PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, window=7, half_life=7.0, future_grace=1,
-              drop_time_words=False, sentence_weight=0.0, recency_weight=0.0)
+              drop_time_words=False, sentence_weight=0.0, recency_weight=0.0, roundup_weight=0.0)
 CONFIGS: dict[str, dict[str, Any]] = {
     "bm25: chunks (title+text), article = best chunk, plain date prior": dict(_PLAIN, mode="bm25"),
     "bm25 + prior tuned (6-day window, weight 4, half-life 3, no future)": dict(mode="bm25", lead_boost=0.0),
