@@ -126,7 +126,7 @@ class LocalIndex:
         return self._derived("source_codes", build)  # type: ignore[no-any-return]
 
     def roundups(self) -> frozenset[str]:
-        """The articles whose title names a roundup of many stories (`index.roundups`)."""
+        """The articles whose title names a roundup, a briefing or a gallery (`index.roundups`)."""
         return self._derived(  # type: ignore[no-any-return]
             "roundups", lambda: frozenset(a for a, (title, *_) in self.articles.items() if is_roundup(title))
         )

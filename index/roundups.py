@@ -38,5 +38,5 @@ _ROUNDUP_TITLE = re.compile(
 
 
 def is_roundup(title: str) -> bool:
-    """Whether a title names a roundup of many stories (see the module's docstring)."""
+    """Whether a title names a roundup: a briefing of many stories or a gallery (see the module's docstring)."""
     return bool(_ROUNDUP_TITLE.search(title))
