@@ -3,8 +3,8 @@
 Daily briefings ("5 things to know for July 25: Wildfires, Ukraine, Monkeypox", "Ten Things You Need to Know
 Today") and photo galleries ("Photos: SpaceX's historic Crew-5 launch") mention a story, often in the words a
 question later uses, but the story's own report says more and is the better source to quote. Search ranks
-roundups a little lower (`index.search.Ranking.roundup_weight`); they stay findable when nothing else tells the
-story.
+roundups a little lower (`index.search.Ranking.roundup_weight`), unless the question asks for one ("What were
+the things to know on July 25?", "photos of the launch"), and they stay findable when nothing else tells the story.
 """
 
 from __future__ import annotations
@@ -40,3 +40,20 @@ _ROUNDUP_TITLE = re.compile(
 def is_roundup(title: str) -> bool:
     """Whether a title names a roundup: a briefing of many stories or a gallery (see the module's docstring)."""
     return bool(_ROUNDUP_TITLE.search(title))
+
+
+# A question that asks for a roundup itself, not one that only says "images", "headlines" or "gallery" in passing
+# ("the first images from the telescope", "making headlines over his calls for …", "the National Gallery").
+_ASKS_FOR_ROUNDUP = re.compile(
+    r"\bthings (?:you need )?to know\b|\bneed to know today\b|\bbriefings?\b|\bdigests?\b|\bround-?ups?\b|"
+    r"\brundowns?\b|\btop (?:news )?(?:stories|headlines)\b|\bheadlines (?:today|of|on|for|from)\b|"
+    r"\bnews quiz\b|\bquiz of the week\b|\bin the news\b|"
+    r"\b(?:photos|pictures) of\b|\b(?:photo|picture|image) galler(?:y|ies)\b|\bslideshows?\b|"
+    r"\bin (?:photos|pictures)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_roundup(question: str) -> bool:
+    """Whether a question asks for a briefing or a gallery itself, so roundups should not be ranked lower."""
+    return bool(_ASKS_FOR_ROUNDUP.search(question))

@@ -23,6 +23,7 @@ import numpy as np
 from index.ingest import date_num
 from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
+from index.roundups import asks_for_roundup
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
 
@@ -74,7 +75,7 @@ class Ranking:
     sentence_chunks: int = 2
     # Roundups (briefings, "5 things to know for July 25: …", and photo galleries; `index.roundups`) lose this
     # many first-place votes: they give a story a paragraph or a caption, often in a question's own words, and
-    # its own report is the better source.
+    # its own report is the better source. Not when the question asks for a roundup ("photos of the launch").
     roundup_weight: float = 2.0
 
 
@@ -244,7 +245,7 @@ class Searcher:
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
         _add_time_votes(index, fused, filters, allowed, cfg)
-        if cfg.roundup_weight:
+        if cfg.roundup_weight and not asks_for_roundup(query):
             _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.roundups import is_roundup
+from index.roundups import asks_for_roundup, is_roundup
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,34 @@ def test_roundups(title: str) -> None:
 )
 def test_single_stories(title: str) -> None:
     assert not is_roundup(title)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What were the five things to know for July 25, 2022?",
+        "Photos of the Crew-5 launch",
+        "Show me pictures of Serena Williams",
+        "Is there a photo gallery of the coronation?",
+        "What was in the news on August 16?",
+        "Give me the morning briefing",
+        "What were the top stories this week?",
+    ],
+)
+def test_questions_that_ask_for_a_roundup(question: str) -> None:
+    assert asks_for_roundup(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long will the telescope that sent its first images from space operate?",
+        "Which politician has been making headlines over energy prices?",
+        "What did a photograph in the court filing show?",
+        "Which painting in the National Gallery did protesters glue themselves to?",
+        "A photo of a fan went viral. What does he do for a living?",
+        "Who won the election?",
+    ],
+)
+def test_questions_that_do_not(question: str) -> None:
+    assert not asks_for_roundup(question)

@@ -330,6 +330,8 @@ def test_a_roundup_ranks_below_the_story_it_summarises(store: ArticleStore, tmp_
     assert _ids(searcher, query) == ["roundup", "report"]
     searcher.ranking = Ranking()
     assert _ids(searcher, query) == ["report", "roundup"]  # still found, only lower
+    # Asked for the briefing itself, the briefing is not held back.
+    assert _ids(searcher, "What were the things to know about the ferry that sank on Tuesday?")[0] == "roundup"
 
 
 def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: Searcher) -> None:
