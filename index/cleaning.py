@@ -2,8 +2,8 @@
 
 The rules are deliberately conservative: a line is dropped only when it matches a pattern newsrooms use for
 page furniture (photo credits, newsletter and subscription promos, "Read more" links, social follow lines,
-author boxes); promo patterns only apply to lines short enough that they cannot be a paragraph of reporting,
-and a promo sentence at the end of real text is cut on its own.
+author boxes, embedded posts' link shorteners); promo patterns only apply to lines short enough that they
+cannot be a paragraph of reporting, and a promo sentence at the end of real text is cut on its own.
 """
 
 from __future__ import annotations
@@ -107,6 +107,9 @@ _PERKS = re.compile(
     r"unlimited (?:digital )?access|cancel anytime|magazine)\b",
     re.IGNORECASE,
 )
+# Embedded posts end in their link shorteners ("… stay the course. pic.twitter.com/hLtKCsp4ER — Tedros Adhanom
+# Ghebreyesus (@DrTedros) March 6, 2022"): the post's words and who posted it stay, the links go.
+_POST_LINK = re.compile(r"\s*(?:https?://)?(?:pic\.twitter\.com|t\.co)/\w+")
 _BULLET = re.compile(r"^(?:[•·▪◦‣*+-]|\d{1,2}[.)])\s+")
 _TERMINAL = tuple('.!?:;"”’)')
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -165,6 +168,8 @@ def _has_credit(line: str) -> bool:
 
 def _strip_furniture(line: str) -> str:
     """Return the line without furniture: "" when it is all furniture, else minus its promo sentences."""
+    if "t.co/" in line or "pic.twitter.com/" in line:
+        line = _POST_LINK.sub("", line).strip()
     if not any(ch.isalnum() for ch in line):  # rules like "___", "***", "♦"
         return ""
     if line.lower().rstrip(" .:!>»›…").strip() in _STANDALONE or _has_credit(line) or _COVER.match(line):

@@ -96,6 +96,18 @@ def test_cuts_only_the_promo_tail_of_a_long_paragraph() -> None:
     assert clean_text(text) == text.rsplit(" Sign up", 1)[0]
 
 
+def test_an_embedded_post_keeps_its_words_and_author_but_not_its_links() -> None:
+    post = (
+        "Tsunami advisories remain in effect for the West Coast. For the latest, see https://t.co/QoZe9fEjyD "
+        "pic.twitter.com/SXJ8pvxY7o — National Weather Service (@NWS) January 15, 2022"
+    )
+    assert clean_text(post + "\n\npic.twitter.com/abc123") == (
+        "Tsunami advisories remain in effect for the West Coast. For the latest, see — National Weather Service "
+        "(@NWS) January 15, 2022"
+    )
+    assert clean_text("Read the t.co guide.") == "Read the t.co guide."  # a domain named in passing stays
+
+
 def test_drops_subscription_perk_list() -> None:
     text = (
         "Reporting.\n\nNewsweek cover\n  • Newsweek magazine delivered to your door\n"
