@@ -12,8 +12,10 @@ from typing import Any
 import numpy as np
 
 from bot.citations import Claim, number_citations
+from bot.headlines import headlines
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
+from index.periods import names_only_a_time
 from index.sentences import is_question, leading_dateline
 from index.types import Passage
 
@@ -112,6 +114,8 @@ class ExtractiveWriter:
         self._lock = threading.Lock()
 
     def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        if names_only_a_time(question):  # "What happened on May 3?": that day's headlines (bot.headlines)
+            return headlines(question, passages, self.max_sentences) or abstention(question)
         ranked = self.rank_sentences(question, passages)
         best = best_score(ranked)
         if not ranked or best < self.min_sentence_score:

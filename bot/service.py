@@ -19,7 +19,7 @@ from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
 from index.keyword import mentions_relative_time
-from index.periods import named_period
+from index.periods import named_period, names_only_a_time
 from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
@@ -93,7 +93,11 @@ class NewsService:
         period = named_period(question)
         if period is not None:
             after = period.last + timedelta(days=1)
-            return replace(filters or SearchFilters(), as_of=after, period_days=period.days)
+            dated = replace(filters or SearchFilters(), as_of=after, period_days=period.days)
+            if names_only_a_time(question):
+                # "What happened on September 8, 2022?" asks for that day's stories and no others.
+                dated = replace(dated, since=dated.since or period.first, until=dated.until or after)
+            return dated
         if not mentions_relative_time(question):
             return filters
         return replace(filters or SearchFilters(), as_of=self.today())

@@ -125,6 +125,15 @@ class LocalIndex:
 
         return self._derived("source_codes", build)  # type: ignore[no-any-return]
 
+    def lead_rows(self) -> dict[str, int]:
+        """Article id -> the row of its first chunk (its lead)."""
+
+        def build() -> dict[str, int]:
+            leads = np.flatnonzero(self.positions == 0).tolist()
+            return {str(self.article_ids[row]): row for row in leads}
+
+        return self._derived("lead_rows", build)  # type: ignore[no-any-return]
+
     def roundups(self) -> frozenset[str]:
         """The articles whose title names a roundup, a briefing or a gallery (`index.roundups`)."""
         return self._derived(  # type: ignore[no-any-return]

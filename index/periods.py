@@ -62,3 +62,32 @@ def _month(word: str) -> int | None:
     if word == "may":
         return None
     return MONTHS.get(word.lower())
+
+
+# Words that ask for news in general; a question made of these, time and function words and numbers names no topic.
+_NEWS_WORDS = frozenset({
+    "news", "happen", "happens", "happened", "happening", "headline", "headlines", "story", "stories", "thing",
+    "things", "know", "top", "latest", "biggest", "big", "main", "major", "important", "briefing", "going", "new",
+    "newest", "recent", "update", "updates", "event", "events", "occurred", "reported",
+})  # fmt: skip
+_GENERIC = _NEWS_WORDS | frozenset(MONTHS) | frozenset({
+    # time
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "day", "days", "week", "weeks",
+    "weekend", "month", "months", "year", "years", "today", "yesterday", "tonight", "morning", "evening", "night",
+    "recently", "lately", "ago", "last", "past", "this", "that", "next",
+    # asking, and function words
+    "what", "which", "who", "when", "where", "why", "how", "tell", "show", "give", "any", "anything", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "did", "do", "does", "the", "a", "an", "of", "in", "on", "at",
+    "for", "from", "to", "me", "us", "i", "we", "you", "there", "s", "it", "its", "some", "all", "one", "two",
+    "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+})  # fmt: skip
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def names_only_a_time(question: str) -> bool:
+    """Whether a question asks for the news of a time and names no topic: "What happened on September 8, 2022?",
+    "What's the latest news?". Matching its words finds nothing in particular; that time's stories are the answer."""
+    asked = _WORD.findall(question.lower())
+    if not any(w in _NEWS_WORDS for w in asked):
+        return False
+    return all(w in _GENERIC or w.isdigit() or re.fullmatch(r"\d+(?:st|nd|rd|th)", w) for w in asked)

@@ -23,6 +23,7 @@ import numpy as np
 from index.ingest import date_num
 from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
+from index.periods import names_only_a_time
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -250,6 +251,8 @@ class Searcher:
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
+        if names_only_a_time(query):
+            _leads_first(index, fused, rows_of)
         if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
             _add_sentence_votes(index, fused, rows_of, q_terms, cfg)
         return _one_per_story(index, fused, rows_of, n), cosines
@@ -332,6 +335,15 @@ def _add_time_votes(
     unit = 1.0 / (cfg.rrf_k + 1)
     for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
         fused[article_id] += vote
+
+
+def _leads_first(index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]]) -> None:
+    """For a question about a time and no topic ("What happened on May 3?"), no chunk matches better than
+    another: each article's one passage is its lead, which says what the story is (`bot.headlines`)."""
+    leads = index.lead_rows()
+    for article_id in fused:
+        if article_id in leads:
+            rows_of[article_id] = [leads[article_id]]
 
 
 def _demote_roundups(index: LocalIndex, fused: dict[str, float], cfg: Ranking) -> None:

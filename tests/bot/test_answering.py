@@ -96,3 +96,36 @@ def test_a_question_that_names_a_month_prefers_that_months_articles(fresh_servic
     assert on_day == SearchFilters(sources=("Wire",), as_of=date(2021, 3, 3), period_days=1)
     # An explicit reference date wins over the question's words.
     assert top("March 2021", SearchFilters(as_of=date(2024, 5, 15))) == "new"
+
+
+def test_a_question_about_a_day_and_no_topic_gets_that_days_headlines(fresh_service) -> None:  # type: ignore[no-untyped-def]
+    day = "2024-05-13"
+    stories = [
+        Article(id="bridge", title="Bridge reopens", source="Wire", published_at=day,
+                body="Editor's note: This story was updated.\n\n(AP) — The old river bridge reopened to traffic on "
+                     "Monday after two years of repairs. Crews removed the last barriers at dawn. " * 3),
+        Article(id="school", title="School budget passes", source="Wire", published_at=day,
+                body="The town council approved the school budget on Monday by a vote of five to two. "
+                     "Teachers will get a raise next year. " * 3),
+        Article(id="briefing", title="5 things to know for May 13: Bridge, Budget, Weather", source="Wire",
+                published_at=day, body="Here is what you need to know to start your day on Monday. " * 3),
+        Article(id="older", title="Bridge repairs begin", source="Wire", published_at="2022-05-02",
+                body="Repairs on the old river bridge began on Monday and will take two years, officials said. " * 3),
+    ]
+    fresh_service.ingest_articles(stories)
+    question = "What happened on May 13, 2024?"
+    # The search keeps to the day and hands over each article's lead.
+    assert fresh_service.reference_date(question, None) == SearchFilters(
+        since=date(2024, 5, 13), until=date(2024, 5, 14), as_of=date(2024, 5, 14), period_days=1
+    )
+    answer = fresh_service.ask(question)
+    cited = {c.article_id for c in answer.citations}
+    assert cited == {"bridge", "school"}  # not the older story, and not the briefing while stories are there
+    assert answer.text == (
+        "The old river bridge reopened to traffic on Monday after two years of repairs [1]. "
+        "The town council approved the school budget on Monday by a vote of five to two [2]."
+    )
+    assert "Editor's note" not in answer.text and "(AP)" not in answer.text
+    # A question with a topic is answered as before, from what matches it.
+    topical = fresh_service.ask("Did teachers get a raise in the school budget on May 13, 2024?")
+    assert "Teachers will get a raise next year" in topical.text

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from index.periods import Period, named_period
+from index.periods import Period, named_period, names_only_a_time
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,33 @@ def test_names_no_period(text: str) -> None:
 def test_a_period_counts_its_days() -> None:
     assert Period(date(2022, 10, 1), date(2022, 10, 31)).days == 31
     assert Period(date(2022, 10, 27), date(2022, 10, 27)).days == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What happened on September 8, 2022?",
+        "What was in the news on August 16?",
+        "What were the five things to know for July 25, 2022?",
+        "What's the latest news?",
+        "What are the top headlines today?",
+        "Tell me the news from yesterday",
+        "What happened on the 8th?",
+    ],
+)
+def test_asks_for_the_news_of_a_time(text: str) -> None:
+    assert names_only_a_time(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What happened to gas prices in 2021?",  # a topic
+        "Any news about Twitter?",
+        "Which movie is at the top of the box office this week?",
+        "Who won the election on Tuesday?",
+        "Hello",  # no news asked for
+    ],
+)
+def test_names_a_topic(text: str) -> None:
+    assert not names_only_a_time(text)

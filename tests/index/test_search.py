@@ -342,3 +342,17 @@ def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: 
     assert best_sentence_share(index, ferry, {"ferri": 2.0, "marisol": 1.0}) == 1.0
     assert best_sentence_share(index, ferry, {"ferri": 2.0, "volcano": 2.0}) == 0.5
     assert best_sentence_share(index, ferry, {}) == 0.0
+
+
+def test_a_question_about_a_time_and_no_topic_gets_each_articles_lead(store: ArticleStore, tmp_path: Path) -> None:
+    long_story = article("long", "Harbour news", "The harbour master retired after forty years of service. "
+                         + "Boats, cranes and news crews filled the quay for the farewell on the water. " * 12)
+    _ingestor(store).ingest([long_story, article("short", "Chess news", "The chess club elected a new captain.")])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    assert len([r for r in range(len(searcher.index())) if searcher.index().article_ids[r] == "long"]) > 2
+    passages = searcher.search("What was in the news on June 10, 2022?", SearchFilters(as_of=date(2022, 6, 11)))
+    assert {p.article_id for p in passages} == {"long", "short"}
+    assert all(p.start == 0 for p in passages) and len(passages) == 2  # one passage each: the lead
+    # A question with a topic gets the chunks that match it.
+    topical = searcher.search("Which news crews filled the quay for the farewell?")
+    assert any(p.start > 0 for p in topical if p.article_id == "long")
