@@ -25,6 +25,9 @@ from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
 
+# "The latest news" is this many days' stories.
+_LATEST_DAYS = 7
+
 logger = logging.getLogger(__name__)
 
 FALLBACK_NOTE = "The language model failed, so this answer quotes the articles directly."
@@ -86,7 +89,9 @@ class NewsService:
 
         A question asked now about "this week" means this week: the date prior then favours the latest articles.
         Over an archive whose articles are all older than that, the prior is near zero for every article and
-        changes nothing. Named days are dated a day on, as reports of a day's events appear the day after too.
+        changes nothing. Named days are dated a day on, as reports of a day's events appear the day after too. A
+        question about no topic and no named day ("What's the latest news?") asks for the last week's stories: up
+        to today, or up to the archive's last day when that is earlier.
         """
         if filters is not None and filters.as_of is not None:
             return filters
@@ -98,6 +103,14 @@ class NewsService:
                 # "What happened on September 8, 2022?" asks for that day's stories and no others.
                 dated = replace(dated, since=dated.since or period.first, until=dated.until or after)
             return dated
+        if names_only_a_time(question):
+            # "What's the latest news?": with no topic to match, the date decides: the week up to today or, over an
+            # archive that ends before today, up to its last day.
+            newest = self.searcher.index().newest_day()
+            today = self.today()
+            as_of = today if newest is None else min(today, date(1970, 1, 1) + timedelta(days=int(newest)))
+            since = (filters.since if filters else None) or as_of - timedelta(days=_LATEST_DAYS - 1)
+            return replace(filters or SearchFilters(), as_of=as_of, since=since)
         if not mentions_relative_time(question):
             return filters
         return replace(filters or SearchFilters(), as_of=self.today())

@@ -126,6 +126,13 @@ def test_a_question_about_a_day_and_no_topic_gets_that_days_headlines(fresh_serv
         "The town council approved the school budget on Monday by a vote of five to two [2]."
     )
     assert "Editor's note" not in answer.text and "(AP)" not in answer.text
+    # No day named: over an archive that ends before today, the latest news is its last day's.
+    fresh_service.today = lambda: date(2026, 11, 22)
+    assert fresh_service.reference_date("What's the latest news?", None) == SearchFilters(
+        since=date(2024, 5, 7), as_of=date(2024, 5, 13)
+    )
+    latest = fresh_service.ask("What's the latest news?")
+    assert "older" not in {c.article_id for c in latest.citations} and not latest.abstained
     # A question with a topic is answered as before, from what matches it.
     topical = fresh_service.ask("Did teachers get a raise in the school budget on May 13, 2024?")
     assert "Teachers will get a raise next year" in topical.text
