@@ -15,7 +15,7 @@ from bot.citations import Claim, number_citations
 from bot.headlines import headlines
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
 from bot.types import Answer, Turn
-from index.periods import names_only_a_time
+from index.periods import named_period, names_only_a_time
 from index.sentences import is_question, leading_dateline
 from index.types import Passage
 
@@ -114,7 +114,9 @@ class ExtractiveWriter:
         self._lock = threading.Lock()
 
     def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
-        if names_only_a_time(question):  # "What happened on May 3?": that day's headlines (bot.headlines)
+        # "What happened on May 3?": that day's headlines (bot.headlines). A follow-up ("What happened next?")
+        # takes its topic from the conversation, unless it names a time of its own.
+        if names_only_a_time(question) and (not history or named_period(question) is not None):
             return headlines(question, passages, self.max_sentences) or abstention(question)
         ranked = self.rank_sentences(question, passages)
         best = best_score(ranked)

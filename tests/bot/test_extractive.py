@@ -6,6 +6,7 @@ import re
 
 from bot.citations import Claim, number_citations
 from bot.extractive import ExtractiveWriter
+from bot.types import Answer, Turn
 from index.types import Passage
 
 
@@ -211,3 +212,15 @@ def test_a_neighbour_already_quoted_as_a_claim_of_its_own_is_not_repeated() -> N
     answer = ExtractiveWriter().write("Which team won the Stanley Cup in Tampa?", [cup])
     assert answer.text == ("The Colorado Avalanche won the Stanley Cup in Tampa on Sunday [1]. Nathan MacKinnon "
                            "scored twice as the Avalanche won the Stanley Cup in Tampa [1].")
+
+
+def test_a_question_about_a_time_gets_headlines_but_a_follow_up_keeps_its_topic() -> None:
+    story = _passage("a", "The mayor opened the new bridge. Later that day, traffic filled it in both directions.")
+    previous = Turn("Did the mayor open the bridge?", Answer(text="Yes.", citations=[], abstained=False))
+    headline = ExtractiveWriter().write("What happened on September 30, 2022?", [story])
+    assert headline.text == "The mayor opened the new bridge [1]."
+    follow_up = ExtractiveWriter().write("What happened next?", [story], history=[previous])
+    assert follow_up.text != headline.text  # answered as any question (here: nothing matches it, so it abstains)
+    # A follow-up that names a day of its own asks for that day's news.
+    dated = ExtractiveWriter().write("What happened on September 30, 2022?", [story], history=[previous])
+    assert dated.text == headline.text
