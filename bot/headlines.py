@@ -8,7 +8,6 @@ answer: the opening sentence of each of the best articles from then, each cited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -17,10 +16,8 @@ from bot.sentences import split_sentences, words
 from bot.types import Answer
 from index.periods import Period, named_period
 from index.roundups import is_roundup
-from index.sentences import is_question, leading_dateline
+from index.sentences import is_editors_note, is_question, leading_dateline
 from index.types import Passage
-
-_EDITORS_NOTE = re.compile(r"\s*editor['’]?s['’]? note\b", re.IGNORECASE)
 
 
 def headlines(question: str, passages: Sequence[Passage], max_sentences: int) -> Answer | None:
@@ -52,7 +49,7 @@ def _opening_sentence(text: str) -> str:
     """The story's first sentence of at least four words, without its dateline: not a question, and not in an
     editor's note to readers ("Editor's Note: For more on the fires, watch …")."""
     for paragraph in text.split("\n\n"):
-        if _EDITORS_NOTE.match(paragraph):
+        if is_editors_note(paragraph):
             continue
         for start, end in split_sentences(paragraph):
             sentence = paragraph[start:end]

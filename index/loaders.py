@@ -30,7 +30,7 @@ from typing import Any
 
 from config.errors import IngestError
 from index.cleaning import clean_text, html_to_article, normalize_date
-from index.sentences import leading_dateline, split_sentences
+from index.sentences import is_editors_note, leading_dateline, split_sentences
 from index.types import Article, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadStats", "check_paths", "iter_articles"]
@@ -44,8 +44,6 @@ _DOC_STEMS = frozenset({"readme", "license", "licence", "changelog"})
 _SNIFF_BYTES = 8192
 _LONG_TITLE = 200  # a first line longer than this is a paragraph, not a headline
 _TITLE_CHARS = 100
-# A note to readers in front of the story ("Editor's note: …") says nothing about what the story is.
-_EDITORS_NOTE = re.compile(r"^editor['’]?s['’]? note\b", re.IGNORECASE)
 
 
 @dataclass
@@ -231,7 +229,7 @@ def _drop_dateline(text: str) -> str:
     leave it out of quotes) but not in a stand-in title."""
     paragraphs = text.split("\n\n")
     at = 0
-    while at < len(paragraphs) - 1 and _EDITORS_NOTE.match(paragraphs[at].strip()):
+    while at < len(paragraphs) - 1 and is_editors_note(paragraphs[at]):
         at += 1
     candidate = paragraphs[at].strip()
     if at < len(paragraphs) - 1 and candidate and leading_dateline(candidate, alone=True).strip() == candidate:
@@ -242,7 +240,7 @@ def _drop_dateline(text: str) -> str:
 def _title_from_text(text: str) -> str:
     """Make a stand-in title from the opening sentence of the story, cut at a word to about 100 characters."""
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    lead = next((p for p in paragraphs if not _EDITORS_NOTE.match(p)), paragraphs[0] if paragraphs else "")
+    lead = next((p for p in paragraphs if not is_editors_note(p)), paragraphs[0] if paragraphs else "")
     lead = lead[len(leading_dateline(lead)) :] or lead
     spans = split_sentences(lead)
     sentence = lead[spans[0][0] : spans[0][1]] if spans else lead

@@ -82,6 +82,7 @@ _GENERIC = _NEWS_WORDS | frozenset(MONTHS) | frozenset({
     "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 })  # fmt: skip
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
 
 
 def names_only_a_time(question: str) -> bool:
@@ -90,4 +91,4 @@ def names_only_a_time(question: str) -> bool:
     asked = _WORD.findall(question.lower())
     if not any(w in _NEWS_WORDS for w in asked):
         return False
-    return all(w in _GENERIC or w.isdigit() or re.fullmatch(r"\d+(?:st|nd|rd|th)", w) for w in asked)
+    return all(w in _GENERIC or _NUMBER.fullmatch(w) for w in asked)

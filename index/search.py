@@ -252,7 +252,7 @@ class Searcher:
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
         if names_only_a_time(query):
-            _leads_first(index, fused, rows_of)
+            _leads_only(index, fused, rows_of)
         if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
             _add_sentence_votes(index, fused, rows_of, q_terms, cfg)
         return _one_per_story(index, fused, rows_of, n), cosines
@@ -337,7 +337,7 @@ def _add_time_votes(
         fused[article_id] += vote
 
 
-def _leads_first(index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]]) -> None:
+def _leads_only(index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]]) -> None:
     """For a question about a time and no topic ("What happened on May 3?"), no chunk matches better than
     another: each article's one passage is its lead, which says what the story is (`bot.headlines`)."""
     leads = index.lead_rows()

@@ -52,6 +52,15 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
         spans.append((start, end))
 
 
+# A note to readers in front of the story ("Editor's note: …") says nothing about what the story is.
+_EDITORS_NOTE = re.compile(r"\s*editor['’]?s['’]? note\b", re.IGNORECASE)
+
+
+def is_editors_note(paragraph: str) -> bool:
+    """Whether a paragraph is an editor's note to readers ("Editor's Note: This story was updated …")."""
+    return _EDITORS_NOTE.match(paragraph) is not None
+
+
 def is_question(sentence: str) -> bool:
     """Whether the sentence asks something: it ends in "?", perhaps inside closing quotes or brackets."""
     return sentence.rstrip().rstrip("\"'”’)]").endswith("?")
