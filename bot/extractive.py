@@ -13,10 +13,10 @@ import numpy as np
 
 from bot.citations import Claim, number_citations
 from bot.headlines import headlines
-from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, split_sentences, words
+from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
 from bot.types import Answer, Turn
 from index.periods import named_period, names_only_a_time
-from index.sentences import is_question, leading_dateline
+from index.sentences import is_question, quote_spans
 from index.types import Passage
 
 # Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, "Abstention"): with these, 97% of answerable
@@ -61,7 +61,7 @@ class _Candidate:
     lexical: float
     score: float = 0.0
     lead: bool = False  # among the article's opening sentences
-    position: int = 0  # which sentence of the passage (in split_sentences order)
+    position: int = 0  # which sentence of the passage (in quote_spans order)
 
     @property
     def lead_bonus(self) -> float:
@@ -148,9 +148,7 @@ class ExtractiveWriter:
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for passage in passages:
-            for position, (start, end) in enumerate(split_sentences(passage.text)):
-                # A quote starts after the story's dateline ("(CNN) ", "LONDON (AP) — ").
-                start += len(leading_dateline(passage.text[start:end]))
+            for position, (start, end) in enumerate(quote_spans(passage.text)):
                 sentence = passage.text[start:end]
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question).
@@ -264,14 +262,13 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
     neighbouring sentence").
     """
     text = candidate.passage.text
-    spans = split_sentences(text)
+    spans = quote_spans(text)
     known = question_terms | set(content_terms(candidate.sentence))
     usable: dict[int, tuple[int, str]] = {}
     for position in (candidate.position + 1, candidate.position - 1):
         if not 0 <= position < len(spans):
             continue
         start, end = spans[position]
-        start += len(leading_dateline(text[start:end]))
         neighbour = text[start:end]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue

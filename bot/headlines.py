@@ -9,14 +9,14 @@ answer: the opening sentence of each of the best articles from then, each cited.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from bot.citations import Claim, number_citations
-from bot.sentences import split_sentences, words
+from bot.sentences import words
 from bot.types import Answer
 from index.periods import Period, named_period
 from index.roundups import is_roundup
-from index.sentences import is_editors_note, is_question, leading_dateline
+from index.sentences import is_editors_note, is_question, quote_spans
 from index.types import Passage
 
 
@@ -34,15 +34,14 @@ def headlines(question: str, passages: Sequence[Passage], max_sentences: int) ->
 
 
 def _in(period: Period | None, published_at: str) -> bool:
-    """Whether an article of this date belongs to the period (which also takes the day after it: a story of the
-    evening is often dated the next morning)."""
+    """Whether an article of this date was reported in the period (see `Period.reported_until`)."""
     if period is None:
         return True
     try:
         day = date.fromisoformat(published_at)
     except ValueError:
         return False
-    return period.first <= day <= period.last + timedelta(days=1)
+    return period.first <= day <= period.reported_until
 
 
 def _opening_sentence(text: str) -> str:
@@ -51,9 +50,8 @@ def _opening_sentence(text: str) -> str:
     for paragraph in text.split("\n\n"):
         if is_editors_note(paragraph):
             continue
-        for start, end in split_sentences(paragraph):
+        for start, end in quote_spans(paragraph):
             sentence = paragraph[start:end]
-            sentence = sentence[len(leading_dateline(sentence)) :]
             if len(words(sentence)) >= 4 and not is_question(sentence):
                 return sentence
     return ""

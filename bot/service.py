@@ -97,7 +97,7 @@ class NewsService:
             return filters
         period = named_period(question)
         if period is not None:
-            after = period.last + timedelta(days=1)
+            after = period.reported_until
             dated = replace(filters or SearchFilters(), as_of=after, period_days=period.days)
             if names_only_a_time(question):
                 # "What happened on September 8, 2022?" asks for that day's stories and no others.
@@ -106,9 +106,7 @@ class NewsService:
         if names_only_a_time(question):
             # "What's the latest news?": with no topic to match, the date decides: the week up to today or, over an
             # archive that ends before today, up to its last day.
-            newest = self.searcher.index().newest_day()
-            today = self.today()
-            as_of = today if newest is None else min(today, date(1970, 1, 1) + timedelta(days=int(newest)))
+            as_of = self.searcher.archive_now(self.today()) or self.today()
             since = (filters.since if filters else None) or as_of - timedelta(days=_LATEST_DAYS - 1)
             return replace(filters or SearchFilters(), as_of=as_of, since=since)
         if not mentions_relative_time(question):

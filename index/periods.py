@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from index.cleaning import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
 
@@ -25,6 +25,12 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    @property
+    def reported_until(self) -> date:
+        """The last day that reports of the period appear: the day after it (a story of the evening is often
+        dated the next morning)."""
+        return self.last + timedelta(days=1)
 
 
 def named_period(text: str) -> Period | None:

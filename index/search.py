@@ -181,6 +181,10 @@ class Searcher:
                 index = self._index
         return index
 
+    def archive_now(self, as_of: date | None = None) -> date | None:
+        """The archive's "now": its newest article's day, or `as_of` if that is earlier (None: an empty archive)."""
+        return _archive_now(self.index(), None, as_of)
+
     def _cache_file(self) -> Path | None:
         return cache_path(self.cache_dir, self.store) if self.cache_dir is not None else None
 

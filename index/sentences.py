@@ -43,6 +43,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """`split_sentences`, each span starting after a story's dateline ("(CNN) ", "LONDON (AP) — "): what a quote
+    of the sentence shows."""
+    return [(start + len(leading_dateline(text[start:end])), end) for start, end in split_sentences(text)]
+
+
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
