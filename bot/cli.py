@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     _add_filters(ask, "default: the day, month or year the question names, 'in April 2022'; today, for questions that "
-                      "say 'this week', 'yesterday', 'on Monday'…")
+                      "say 'this week', 'yesterday', 'on Monday'…; the archive's last day for 'the latest news' "
+                      "if that is earlier")
 
     commands.add_parser("repl", help="an interactive session with follow-up questions")
     commands.add_parser("stats", help="what the store holds")
