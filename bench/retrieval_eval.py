@@ -17,12 +17,14 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluate import DEPTH, Question, load_questions  # noqa: E402
+from index.periods import named_period  # noqa: E402
 from index.search import Ranking, Searcher  # noqa: E402
 from index.types import SearchFilters  # noqa: E402
 
@@ -39,16 +41,32 @@ def half(question_id: str) -> str:
     return "tune" if int(hashlib.sha1(question_id.encode()).hexdigest(), 16) % 2 == 0 else "holdout"
 
 
-def ranks(searcher: Searcher, questions: Sequence[Question], ranking: Ranking, dates: bool) -> dict[str, int | None]:
-    """Rank of the first gold article per question id (None: not in the top DEPTH)."""
+def ranks(
+    searcher: Searcher, questions: Sequence[Question], ranking: Ranking, dates: bool, months_in_text: bool = False
+) -> dict[str, int | None]:
+    """Rank of the first gold article per question id (None: not in the top DEPTH).
+
+    With `months_in_text`, each question names the month of its date instead ("… in July 2022?") and is dated to
+    that month the way `newsbot ask` dates such a question (`NewsService.reference_date`).
+    """
     searcher.ranking = ranking
     out: dict[str, int | None] = {}
     for q in questions:
-        filters = SearchFilters(as_of=q.question_date if dates else None)
-        articles = searcher.rank_articles(q.question, filters, DEPTH)
+        text, filters = q.question, SearchFilters(as_of=q.question_date if dates else None)
+        if months_in_text and q.question_date is not None:
+            text = naming_its_month(q.question, q.question_date)
+            period = named_period(text)
+            assert period is not None, text
+            filters = SearchFilters(as_of=period.reported_until, period_days=period.days)
+        articles = searcher.rank_articles(text, filters, DEPTH)
         gold = set(q.evidence)
         out[q.id] = next((i + 1 for i, a in enumerate(articles) if gold & {a.article_id, *a.copies}), None)
     return out
+
+
+def naming_its_month(question: str, day: date) -> str:
+    """The question as if asked with its month: "Who won this week?" -> "Who won this week in July 2022?"."""
+    return f"{question.rstrip().rstrip('?').rstrip()} in {day:%B %Y}?"
 
 
 def metrics(values: Sequence[int | None]) -> dict[str, float]:
@@ -123,6 +141,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "hybrid RRF k=20, dense 0.7, no lead, tuned prior": dict(lead_boost=0.0, sentence_weight=0.0),
     "hybrid + lead + inferred date (no-date runs)": dict(infer_weight=0.5, sentence_weight=0.0),
     "default but time words kept in dated BM25 queries": dict(drop_time_words=False, sentence_weight=0.0),
+    "default but a named month's words kept in the query (--months-in-text)": dict(drop_period_words=False),
     "default without the sentence stage": dict(sentence_weight=0.0),
     "sentence stage weight 0.5": dict(sentence_weight=0.5),
     "sentence stage over the top 5 articles": dict(sentence_top=5),
@@ -146,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--only", nargs="*", help="configuration names to run (substring match)")
     parser.add_argument("--no-dates", action="store_true", help="only the runs without question dates")
+    parser.add_argument(
+        "--months-in-text", action="store_true",
+        help="instead of passing question dates, name each question's month in its text ('… in July 2022?')",
+    )
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -168,15 +191,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| configuration | dates | half | hit@1 | hit@5 | hit@10 | MRR | ms/q |")
     print("|---|---|---|---|---|---|---|---|")
     for name, make in configs.items():
-        for dates in ((False,) if args.no_dates else (True, False)):
+        for dates in ((False,) if args.no_dates or args.months_in_text else (True, False)):
             started = time.perf_counter()
-            found = ranks(searcher, questions, replace(Ranking(), **make), dates)
+            found = ranks(searcher, questions, replace(Ranking(), **make), dates, args.months_in_text)
             ms = (time.perf_counter() - started) * 1000 / len(questions)
             for part in ("tune", "holdout", "all"):
                 values = [found[q.id] for q in questions if part == "all" or half(q.id) == part]
                 m = metrics(values)
-                results.append({"config": name, "dates": dates, "half": part, **m, "ms": ms})
-                print(f"| {name} | {'yes' if dates else 'no'} | {part} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | "
+                dating = "month in text" if args.months_in_text else "yes" if dates else "no"
+                results.append({"config": name, "dates": dating, "half": part, **m, "ms": ms})
+                print(f"| {name} | {dating} | {part} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | "
                       f"{m['hit@10']:.2f} | {m['MRR']:.2f} | {ms:.0f} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

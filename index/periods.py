@@ -39,28 +39,56 @@ def named_period(text: str) -> Period | None:
     Only dates with a year count: "in May" could be any May (or no month at all: "prices may fall"). A year counts
     alone only as a time ("in 2021", "during 2020"): "the 2022 Emmys" names an edition, not a time to search in.
     """
-    found: list[Period] = []
-    taken: list[tuple[int, int]] = []
+    found = [period for period, _ in _named(text)]
+    if not found:
+        return None
+    return Period(min(p.first for p in found), max(p.last for p in found))
+
+
+# A preposition just before a period's words.
+_PREPOSITION = re.compile(r"\b(?:in|on|during|throughout|for|from|of|by)\s+$", re.IGNORECASE)
+
+
+def without_periods(text: str) -> str:
+    """`text` without the days, months and years it names as a time ("What did Biden say about inflation in
+    October 2022?" -> "What did Biden say about inflation?"). Once a search is dated to them, those words would
+    only match articles that mention the date ("The 10 Senate seats most likely to flip in 2022") and sentences
+    that repeat it, not the ones that answer."""
+    spans = sorted(span for _, span in _named(text))
+    if not spans:
+        return text
+    kept, end = [], 0
+    for start, stop in spans:
+        before = _PREPOSITION.search(text, end, start)  # "in October 2022": the "in" goes too
+        kept.append(text[end : before.start() if before else start])
+        end = max(end, stop)
+    kept.append(text[end:])
+    joined = " ".join("".join(kept).split())
+    return re.sub(r"\s+([?.!,;:])", r"\1", joined).lstrip(",;: ")
+
+
+def _named(text: str) -> list[tuple[Period, tuple[int, int]]]:
+    """Each period `text` names, with where it says it."""
+    found: list[tuple[Period, tuple[int, int]]] = []
     for pattern in WORDED_DATES:
         for match in pattern.finditer(text):
             month = _month(match["month"])
             day = make_date(int(match["year"]), month, int(match["day"])) if month else None
             if day is not None:
-                found.append(Period(day, day))
-                taken.append(match.span())
+                found.append((Period(day, day), match.span()))
+    days = [span for _, span in found]
     for match in _MONTH_YEAR.finditer(text):
         month, year = _month(match["month"]), int(match["year"])
-        inside_a_day = any(start <= match.start() < end for start, end in taken)
+        inside_a_day = any(start <= match.start() < end for start, end in days)
         first = make_date(year, month, 1) if month and not inside_a_day else None
         if first is not None:
-            found.append(Period(first, first.replace(day=calendar.monthrange(year, first.month)[1])))
+            last = first.replace(day=calendar.monthrange(year, first.month)[1])
+            found.append((Period(first, last), match.span()))
     for match in _IN_YEAR.finditer(text):
         first = make_date(int(match["year"]), 1, 1)
         if first is not None:
-            found.append(Period(first, first.replace(month=12, day=31)))
-    if not found:
-        return None
-    return Period(min(p.first for p in found), max(p.last for p in found))
+            found.append((Period(first, first.replace(month=12, day=31)), match.span()))
+    return found
 
 
 def _month(word: str) -> int | None:

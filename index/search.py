@@ -23,7 +23,7 @@ import numpy as np
 from index.ingest import date_num
 from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
-from index.periods import names_only_a_time
+from index.periods import names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -48,6 +48,9 @@ class Ranking:
     lead_boost: float = 0.5
     # With a reference date, leave words that only say when ("this week", "Monday") out of the BM25 query.
     drop_time_words: bool = True
+    # Dated to the days a question names ("in October 2022"; `SearchFilters.period_days`), search with the rest of
+    # it: those words would match articles that mention the date, not the ones about the question's topic.
+    drop_period_words: bool = True
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
     # up to the reference date, fading with a half-life of `half_life` days outside it.
     date_weight: float = 4.0
@@ -237,9 +240,11 @@ class Searcher:
         allowed = _allowed(index, filters)
         if allowed is not None and not allowed.any():
             return [], empty
-        cosines = self._cosines(index, query)
         dated = filters is not None and filters.as_of is not None
-        q_terms = query_terms(query, drop_time_words=dated and cfg.drop_time_words)
+        named_days = filters is not None and filters.period_days is not None
+        topic = without_periods(query) if named_days and cfg.drop_period_words else query
+        cosines = self._cosines(index, topic)
+        q_terms = query_terms(topic, drop_time_words=dated and cfg.drop_time_words)
         lists: list[tuple[float, np.ndarray]] = []
         if cfg.mode in ("hybrid", "vector"):
             lists.append((cfg.dense_weight, cosines))

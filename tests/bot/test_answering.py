@@ -98,6 +98,25 @@ def test_a_question_that_names_a_month_prefers_that_months_articles(fresh_servic
     assert top("March 2021", SearchFilters(as_of=date(2024, 5, 15))) == "new"
 
 
+def test_the_month_a_question_names_dates_the_search_but_is_not_matched(fresh_service) -> None:  # type: ignore[no-untyped-def]
+    # Both from October 2024: the calendar says the month's name and year over and over, the report never does.
+    fresh_service.ingest_articles([
+        Article(id="tram", title="Mayor backs the tram line", source="Courier", published_at="2024-10-10",
+                body="The mayor said the new tram line would open next spring and cut commutes across the city. "
+                     "Council members praised the plan at Tuesday's meeting. " * 3),
+        Article(id="calendar", title="What's on in October 2024", source="Courier", published_at="2024-10-02",
+                body="The city's calendar for October 2024: the mayor's harvest fair, the marathon and a town "
+                     "hall. More October 2024 dates will follow. " * 3),
+    ])
+    question = "What did the mayor say about the tram line in October 2024?"
+    assert fresh_service.reference_date(question, None) == SearchFilters(as_of=date(2024, 11, 1), period_days=31)
+    assert fresh_service.search(question)[0].article_id == "tram"
+    # Matching "October 2024" as words puts the calendar first.
+    ranking = fresh_service.searcher.ranking
+    fresh_service.searcher.ranking = replace(ranking, drop_period_words=False)
+    assert fresh_service.search(question)[0].article_id == "calendar"
+
+
 def test_a_question_about_a_day_and_no_topic_gets_that_days_headlines(fresh_service) -> None:  # type: ignore[no-untyped-def]
     day = "2024-05-13"
     stories = [

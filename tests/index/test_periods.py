@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from index.periods import Period, named_period, names_only_a_time
+from index.periods import Period, named_period, names_only_a_time, without_periods
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,22 @@ def test_names_its_days_or_months(text: str, first: date, last: date) -> None:
 )
 def test_names_no_period(text: str) -> None:
     assert named_period(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("What did Biden say about inflation in October 2022?", "What did Biden say about inflation?"),
+        ("In April 2022, what did Musk say about Twitter?", "what did Musk say about Twitter?"),
+        ("What did the court rule on 24 September 2019, and why?", "What did the court rule, and why?"),
+        ("How did gas prices move between March 2022 and June 2022?", "How did gas prices move between and?"),
+        ("What did the Fed do during 2021?", "What did the Fed do?"),
+        ("Which show won the 2022 Emmys in May 2022?", "Which show won the 2022 Emmys?"),  # the edition stays
+        ("Who won this week?", "Who won this week?"),
+    ],
+)
+def test_without_the_period_the_rest_of_the_question_is_left(text: str, rest: str) -> None:
+    assert without_periods(text) == rest
 
 
 def test_a_period_counts_its_days() -> None:
