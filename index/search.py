@@ -278,12 +278,15 @@ class Searcher:
         return {row: index.passage(row, float(cosines[row]) if len(cosines) > row else 0.0) for row in rows}
 
     def _outlets(self, index: LocalIndex, articles: list[RankedArticle]) -> dict[str, tuple[str, ...]]:
+        """The other outlets that carried each article's story (a copy from the article's own outlet, such as
+        a republished update, is no other outlet)."""
         out: dict[str, tuple[str, ...]] = {}
+        first = index.first_rows()
         for article in articles:
-            if article.copies:
-                first = index.first_rows()
+            if article.copies and article.article_id in first:
+                own = str(index.sources[first[article.article_id]])
                 rows = [first[a] for a in article.copies if a in first]
-                out[article.article_id] = tuple(sorted({str(index.sources[r]) for r in rows} - {""}))
+                out[article.article_id] = tuple(sorted({str(index.sources[r]) for r in rows} - {"", own}))
         return out
 
     def dense(self, query: str, filters: SearchFilters | None, n: int) -> list[Passage]:

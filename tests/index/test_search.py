@@ -195,6 +195,18 @@ def test_wire_copies_are_marked_at_ingest_and_collapsed(store: ArticleStore, sea
     assert _ids(searcher, "interest rates", SearchFilters(sources=("USA Today",)))[0] == "rates-b"
 
 
+def test_a_copy_from_the_same_outlet_is_not_another_outlet(store: ArticleStore, searcher: Searcher) -> None:
+    # A republished update of a USA Today story: a copy, but no other outlet carried it.
+    _ingestor(store).ingest([article("rates-c", "Fed lifts rates (update)", WIRE, source="USA Today",
+                                     day="2022-06-16")])
+    searcher.refresh()
+    assert {e.article_id: e.duplicate_of for e in store.all_entries()}["rates-c"] == "rates-a"
+    found = {p.article_id: p.also_in for p in searcher.search("central bank raised interest rates", k=4)}
+    stories = {"rates-a": ("USA Today",), "rates-b": ("CNN",), "rates-c": ("CNN",)}
+    ((cited, also_in),) = ((a, o) for a, o in found.items() if a in stories)  # one copy of the story is cited
+    assert also_in == stories[cited]
+
+
 def test_index_follows_ingest_and_remove_without_a_rebuild(store: ArticleStore, searcher: Searcher) -> None:
     searcher.index()
     _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
