@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
@@ -184,6 +185,10 @@ class Searcher:
                 index = self._index
         return index
 
+    def why_nothing_matches(self, filters: SearchFilters | None) -> str | None:
+        """Why the filters leave no article to search, in the user's words (None: some article matches)."""
+        return why_nothing_matches(self.index(), filters)
+
     def archive_now(self, as_of: date | None = None) -> date | None:
         """The archive's "now": its newest article's day, or `as_of` if that is earlier (None: an empty archive)."""
         return _archive_now(self.index(), None, as_of)
@@ -237,7 +242,7 @@ class Searcher:
         empty = np.zeros(0, dtype=np.float32)
         if len(index) == 0:
             return [], empty
-        allowed = _allowed(index, filters)
+        allowed = allowed_rows(index, filters)
         if allowed is not None and not allowed.any():
             return [], empty
         dated = filters is not None and filters.as_of is not None
@@ -470,26 +475,6 @@ def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
         if len(kept) == k:
             break
     return kept
-
-
-def _allowed(index: LocalIndex, filters: SearchFilters | None) -> np.ndarray | None:
-    """Rows the filters allow (None: all)."""
-    if filters is None:
-        return None
-    mask = np.ones(len(index), dtype=bool)
-    narrowed = False
-    if filters.sources:
-        wanted = {s.casefold() for s in filters.sources}
-        names, codes = index.source_codes()
-        mask &= np.isin(codes, [i for i, name in enumerate(names) if name.casefold() in wanted])
-        narrowed = True
-    if filters.since:
-        mask &= index.dates >= date_num(filters.since.isoformat())
-        narrowed = True
-    if filters.until:
-        mask &= (index.dates <= date_num(filters.until.isoformat())) & (index.dates > 0)
-        narrowed = True
-    return mask if narrowed else None
 
 
 def _articles_by_best_chunk(

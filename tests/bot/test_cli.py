@@ -45,6 +45,16 @@ def test_off_topic_question_abstains(env: Path, capsys: pytest.CaptureFixture[st
     assert data["abstained"] is True and data["citations"] == []
 
 
+def test_a_filter_that_leaves_nothing_says_why(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--source", "Fox", "Which hotel was Rouhani staying at?"]) == 0
+    out = capsys.readouterr().out
+    assert "The articles don't say" in out
+    assert "Note: No outlet in the store is called “Fox”. It has Newsweek." in out
+    assert main(["ask", "--json", "--since", "2030-01-01", "Which hotel was Rouhani staying at?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["abstained"] and data["note"] == "No article has a date to match 2030-01-01 or later."
+
+
 def test_ingest_reports_bad_files_and_exits_nonzero(
     env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
