@@ -153,7 +153,8 @@ class Ingestor:
                 for item in batch:
                     if isinstance(item, Problem):
                         report.problems.append(item)
-                        logger.warning("skipped %s", item)
+                        # Info, not a warning: the report lists every skipped input, and the CLI prints it.
+                        logger.info("skipped %s", item)
                     elif item.id in seen:
                         report.unchanged += 1  # the same article twice in one run: the first copy counts
                     else:

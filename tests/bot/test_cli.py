@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def test_a_filter_that_leaves_nothing_says_why(env: Path, capsys: pytest.Capture
 
 
 def test_ingest_reports_bad_files_and_exits_nonzero(
-    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -65,6 +66,8 @@ def test_ingest_reports_bad_files_and_exits_nonzero(
     assert main(["ingest", "--quiet", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "1 added" in out and "empty.txt" in out
+    # Listed once, in the report: not again as a warning on stderr.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "empty.txt" in r.getMessage()]
     assert main(["ingest", "--quiet", str(folder)]) == 1
     assert "0 added" in capsys.readouterr().out
 
