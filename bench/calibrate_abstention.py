@@ -7,7 +7,8 @@ seed articles (about Iran and Trump, so none of the quiz questions is answered t
 questions asked of the full store. For each question we record the best passage score and the best sentence score,
 then sweep thresholds and report how many answerable questions are kept and how many unanswerable ones abstain.
 
-    python bench/calibrate_abstention.py --full-data /work/rtqa-data --seeds-data /tmp/seeds-data
+    python bench/calibrate_abstention.py --full-data /work/rtqa-data --seeds-data /tmp/seeds-data --out calib.json
+    python bench/calibrate_abstention.py --features calib.json --strong 0.6    # the sweep again, no searching
 """
 
 from __future__ import annotations
@@ -73,14 +74,17 @@ def collect(full_dir: Path, seeds_dir: Path) -> list[dict[str, object]]:
     return rows
 
 
-def sweep(rows: list[dict[str, object]]) -> list[dict[str, float]]:
+def sweep(rows: list[dict[str, object]], strong: float = 9.0) -> list[dict[str, float]]:
+    """Answered and abstained shares for each pair of floors; a best sentence of `strong` or more answers even
+    from passages under the passage floor (the writer's STRONG_SENTENCE_SCORE; the default 9 turns that off)."""
     answerable = [r for r in rows if r["kind"] == "answerable"]
     unanswerable = [r for r in rows if r["kind"] != "answerable"]
     table = []
     for p_min in (0.3, 0.35, 0.4, 0.45):
         for s_min in (0.38, 0.42, 0.46, 0.5):
             def answers(r: dict[str, object]) -> bool:
-                return float(r["passage"]) >= p_min and float(r["sentence"]) >= s_min  # type: ignore[arg-type]  # noqa: B023
+                sentence = float(r["sentence"])  # type: ignore[arg-type]
+                return sentence >= s_min and (float(r["passage"]) >= p_min or sentence >= strong)  # type: ignore[arg-type]  # noqa: B023
 
             kept = sum(answers(r) for r in answerable) / max(len(answerable), 1)
             abstained = sum(not answers(r) for r in unanswerable) / max(len(unanswerable), 1)
@@ -90,17 +94,27 @@ def sweep(rows: list[dict[str, object]]) -> list[dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full-data", type=Path, required=True, help="data dir with the whole corpus ingested")
-    parser.add_argument("--seeds-data", type=Path, required=True, help="data dir for a seeds-only store")
+    parser.add_argument("--full-data", type=Path, help="data dir with the whole corpus ingested")
+    parser.add_argument("--seeds-data", type=Path, help="data dir for a seeds-only store")
     parser.add_argument("--out", type=Path, help="write the raw features here (JSON)")
+    parser.add_argument("--features", type=Path, help="sweep the features an earlier --out wrote instead")
+    parser.add_argument(
+        "--strong", type=float, default=9.0,
+        help="a best sentence this high answers from passages under the passage floor (the writer uses 0.6)",
+    )
     args = parser.parse_args()
-    rows = collect(args.full_data, args.seeds_data)
+    if args.features:
+        rows = json.loads(args.features.read_text())
+    elif args.full_data and args.seeds_data:
+        rows = collect(args.full_data, args.seeds_data)
+    else:
+        parser.error("give --full-data and --seeds-data, or --features")
     if args.out:
         args.out.write_text(json.dumps([{k: v for k, v in r.items() if k != "text"} for r in rows]))
     counts = {kind: sum(r["kind"] == kind for r in rows) for kind in {str(r["kind"]) for r in rows}}
     print("questions:", counts)
     print(f"{'passage≥':>9} {'sentence≥':>10} {'answerable answered':>20} {'unanswerable abstained':>23}")
-    for row in sweep(rows):
+    for row in sweep(rows, args.strong):
         print(f"{row['passage_min']:>9.2f} {row['sentence_min']:>10.2f} {row['answered']:>20.3f} "
               f"{row['abstained']:>23.3f}")
 

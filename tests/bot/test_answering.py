@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from bot.extractive import MIN_PASSAGE_SCORE
 from bot.types import Conversation
 from index.types import Article, SearchFilters
 
@@ -23,6 +24,24 @@ def test_off_topic_question_abstains_without_citations(seeded_service) -> None: 
     assert answer.abstained
     assert answer.citations == ()
     assert answer.to_json()["citations"] == []
+
+
+def test_a_detail_of_a_short_item_is_answered(fresh_service) -> None:  # type: ignore[no-untyped-def]
+    # Two sentences: the passage as a whole is only loosely like a question about its second one.
+    fresh_service.ingest_articles([
+        Article(id="bridge", title="Bridge closes", source="Wire", published_at="2024-05-15",
+                body="The old bridge closed for repairs on Wednesday. Drivers face detours for six months."),
+        Article(id="tram", title="Council approves tram line", source="Courier", published_at="2024-05-14",
+                body="The city council voted 7-2 on Tuesday to approve the new tram line. The project will cost "
+                     "240 million euros, the mayor said."),
+    ])
+    question = "How long will drivers face detours?"
+    assert max(p.score for p in fresh_service.search(question)) < MIN_PASSAGE_SCORE
+    answer = fresh_service.ask(question)
+    assert not answer.abstained
+    assert "Drivers face detours for six months [1]." in answer.text
+    assert [c.article_id for c in answer.citations] == ["bridge"]
+    assert fresh_service.ask("What is the capital of Australia?").abstained
 
 
 def test_follow_up_question_uses_the_conversation(seeded_service) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.citations import Claim, number_citations
-from bot.extractive import ExtractiveWriter
+from bot.extractive import MIN_SENTENCE_SCORE, STRONG_SENTENCE_SCORE, ExtractiveWriter, best_score
 from bot.types import Answer, Turn
 from index.types import Passage
 
@@ -106,9 +106,15 @@ def test_abstains_when_nothing_was_retrieved() -> None:
 
 
 def test_weak_passages_are_not_dressed_up_as_an_answer() -> None:
-    weak = _passage("c", "Rouhani was staying at the Millennium Hilton hotel in New York.", score=0.05)
+    question = "Which hotel was Rouhani staying at?"
+    weak = _passage("c", "Rouhani was staying in New York, his aides said.", score=0.05)
     writer = ExtractiveWriter()
-    assert writer.write("Which hotel was Rouhani staying at?", [weak]).abstained
+    best = best_score(writer.rank_sentences(question, [weak]))
+    assert MIN_SENTENCE_SCORE <= best < STRONG_SENTENCE_SCORE  # a fair sentence, in a passage below the floor
+    assert writer.write(question, [weak]).abstained
+    # A sentence that says all the question asks is answered from a weak passage too (a short item's).
+    says_it = _passage("d", "Rouhani was staying at the Millennium Hilton hotel in New York.", score=0.05)
+    assert not writer.write(question, [says_it]).abstained
 
 
 def _deep(article: str, text: str, score: float) -> Passage:
