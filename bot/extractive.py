@@ -276,6 +276,8 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         neighbour = text[start:end]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
+        if position > candidate.position and _TURNS_AWAY.match(neighbour):
+            continue
         new = len(_names(neighbour) - known)
         if new:
             usable[position] = (new, neighbour)
@@ -289,6 +291,9 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
     neighbour = usable[position][1]
     return f"{candidate.sentence} {neighbour}" if position > candidate.position else f"{neighbour} {candidate.sentence}"
 
+
+# A next sentence opening like this turns to another story ("Meanwhile, displays of hate are breaking out …").
+_TURNS_AWAY = re.compile(r"(?:Meanwhile|Separately|Elsewhere|In other news|On another front)\b", re.IGNORECASE)
 
 # Words that point back to someone or something named earlier.
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "it", "its", "they", "their", "them"})

@@ -212,6 +212,17 @@ def test_the_next_neighbour_joins_after_the_sentence_and_a_question_never_does()
     assert not answer.abstained and "Velveeta" not in answer.text
 
 
+def test_a_next_sentence_that_turns_to_another_story_is_not_context() -> None:
+    musk = _passage("m", "Misinformation is trending now that Elon Musk has bought Twitter, his favorite platform. "
+                         "Meanwhile, Kanye West has fashioned himself as a folk hero for those spewing hate.")
+    answer = ExtractiveWriter().write("Who bought Twitter?", [musk])
+    assert answer.text.startswith("Misinformation is trending now that Elon Musk has bought Twitter")
+    assert "Kanye" not in answer.text.split("[1]")[0]
+    # The same sentence without the turn is context (it names someone new).
+    plain = _passage("m", musk.text.replace("Meanwhile, Kanye", "Kanye"))
+    assert "Kanye" in ExtractiveWriter().write("Who bought Twitter?", [plain]).text.split("[1]")[0]
+
+
 def test_a_neighbour_already_quoted_as_a_claim_of_its_own_is_not_repeated() -> None:
     cup = _passage("s", "The Colorado Avalanche won the Stanley Cup in Tampa on Sunday. Nathan MacKinnon scored twice "
                         "as the Avalanche won the Stanley Cup in Tampa.")
