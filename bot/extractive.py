@@ -257,7 +257,8 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
     """The candidate's sentence, joined by the sentence before or after it in its passage if that one names a name
     or number new to the question and the sentence. A sentence that says "he", "its" or "they" gets the one before
     it, where whom it means is named; otherwise the neighbour naming more wins (the next on a tie). A neighbour
-    that is a fragment (a chunk boundary cut it), a question or already quoted is left out.
+    that is a fragment (a chunk boundary cut it), a question or already quoted is left out, and so is a next
+    sentence that turns to another story ("Meanwhile, …").
 
     News names a subject once and then says "he" or "the company": "Tuesday night, he picked up his first Hart
     Trophy …" follows "Toronto Maple Leafs forward Auston Matthews took …". On the 303 dev questions, quoting the
