@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +42,26 @@ def half(question_id: str) -> str:
 
 
 def ranks(
-    searcher: Searcher, questions: Sequence[Question], ranking: Ranking, dates: bool, months_in_text: bool = False
+    searcher: Searcher,
+    questions: Sequence[Question],
+    ranking: Ranking,
+    dates: bool,
+    months_in_text: bool = False,
+    stale_days: int | None = None,
 ) -> dict[str, int | None]:
     """Rank of the first gold article per question id (None: not in the top DEPTH).
 
     With `months_in_text`, each question names the month of its date instead ("… in July 2022?") and is dated to
-    that month the way `newsbot ask` dates such a question (`NewsService.reference_date`).
+    that month the way `newsbot ask` dates such a question (`NewsService.reference_date`). With `stale_days`, each
+    question is asked today of an archive that ended that many days after its date (`until`, no reference date):
+    "this week" then means the archive's last days, as for a user asking an archive that stopped growing.
     """
     searcher.ranking = ranking
     out: dict[str, int | None] = {}
     for q in questions:
         text, filters = q.question, SearchFilters(as_of=q.question_date if dates else None)
+        if stale_days is not None and q.question_date is not None:
+            filters = SearchFilters(until=q.question_date + timedelta(days=stale_days))
         if months_in_text and q.question_date is not None:
             text = naming_its_month(q.question, q.question_date)
             period = named_period(text)
@@ -129,7 +138,8 @@ def store_searcher(data_dir: Path) -> Searcher:
 
 # Each configuration is the default Ranking with some knobs changed; the last one is the default itself.
 _PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, window=7, half_life=7.0, future_grace=1,
-              drop_time_words=False, sentence_weight=0.0, recency_weight=0.0, roundup_weight=0.0)
+              drop_time_words=False, sentence_weight=0.0, recency_weight=0.0, relative_recency_weight=0.0,
+              roundup_weight=0.0)
 CONFIGS: dict[str, dict[str, Any]] = {
     "bm25: chunks (title+text), article = best chunk, plain date prior": dict(_PLAIN, mode="bm25"),
     "bm25 + prior tuned (6-day window, weight 4, half-life 3, no future)": dict(mode="bm25", lead_boost=0.0),
@@ -146,15 +156,27 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "sentence stage weight 0.5": dict(sentence_weight=0.5),
     "sentence stage over the top 5 articles": dict(sentence_top=5),
     "sentence stage weight 2": dict(sentence_weight=2.0),
-    "default without recency": dict(recency_weight=0.0),
-    "recency weight 1": dict(recency_weight=1.0),
-    "recency half-life 180 days": dict(recency_half_life=180.0),
+    "default without recency": dict(recency_weight=0.0, relative_recency_weight=0.0),
+    "recency weight 1 for every question": dict(
+        recency_weight=1.0, relative_recency_weight=1.0, relative_recency_half_life=365.0
+    ),
+    "recency half-life 180 days for every question": dict(
+        recency_half_life=180.0, relative_recency_weight=0.5, relative_recency_half_life=180.0
+    ),
+    "questions placed in time: recency as for others (0.5, half-life 365)": dict(
+        relative_recency_weight=0.5, relative_recency_half_life=365.0
+    ),
+    "questions placed in time: recency 1, half-life 90": dict(relative_recency_half_life=90.0),
+    "questions placed in time: recency 1, half-life 365": dict(relative_recency_half_life=365.0),
+    "questions placed in time: recency 2, half-life 90": dict(
+        relative_recency_weight=2.0, relative_recency_half_life=90.0
+    ),
     "roundups demoted by 0.5 votes": dict(roundup_weight=0.5),
     "roundups demoted by 1 vote": dict(roundup_weight=1.0),
     "default without demoting roundups": dict(roundup_weight=0.0),
     "roundups demoted by 4 votes": dict(roundup_weight=4.0),
     "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated, sentence stage, "
-    "recency 0.5 (half-life 365 days), roundups demoted by 2 votes": {},
+    "recency 0.5 (half-life 365 days; 1 and 180 for questions placed in time), roundups demoted by 2 votes": {},
 }
 
 
@@ -168,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--months-in-text", action="store_true",
         help="instead of passing question dates, name each question's month in its text ('… in July 2022?')",
+    )
+    parser.add_argument(
+        "--stale-days", type=int, nargs="+", metavar="K",
+        help="instead of passing question dates, ask each question of an archive that ends K days after its date",
     )
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args(argv)
@@ -191,20 +217,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| configuration | dates | half | hit@1 | hit@5 | hit@10 | MRR | ms/q |")
     print("|---|---|---|---|---|---|---|---|")
     for name, make in configs.items():
-        for dates in ((False,) if args.no_dates or args.months_in_text else (True, False)):
+        for dates, stale in _datings(args):
             started = time.perf_counter()
-            found = ranks(searcher, questions, replace(Ranking(), **make), dates, args.months_in_text)
+            found = ranks(searcher, questions, replace(Ranking(), **make), dates, args.months_in_text, stale)
             ms = (time.perf_counter() - started) * 1000 / len(questions)
             for part in ("tune", "holdout", "all"):
                 values = [found[q.id] for q in questions if part == "all" or half(q.id) == part]
                 m = metrics(values)
-                dating = "month in text" if args.months_in_text else "yes" if dates else "no"
+                dating = (
+                    f"archive ends {stale} d later" if stale is not None
+                    else "month in text" if args.months_in_text else "yes" if dates else "no"
+                )
                 results.append({"config": name, "dates": dating, "half": part, **m, "ms": ms})
                 print(f"| {name} | {dating} | {part} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | "
                       f"{m['hit@10']:.2f} | {m['MRR']:.2f} | {ms:.0f} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
+
+
+def _datings(args: argparse.Namespace) -> list[tuple[bool, int | None]]:
+    """(question dates passed, archive staleness) for each run of a configuration."""
+    if args.stale_days:
+        return [(False, k) for k in args.stale_days]
+    if args.no_dates or args.months_in_text:
+        return [(False, None)]
+    return [(True, None), (False, None)]
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import numpy as np
 
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
-from index.keyword import query_terms, statement_terms
+from index.keyword import mentions_relative_time, query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, open_index
 from index.periods import names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
@@ -72,6 +72,11 @@ class Ranking:
     # the newest article the search may return: an archive's "now" is its last day, not the calendar's).
     recency_weight: float = 0.5
     recency_half_life: float = 365.0
+    # A question that places itself in time ("this week", "latest", "yesterday") leans further towards the newest
+    # reports: asked of an archive that ended since, its date prior gives nothing (today is past the archive's
+    # end), but it still asks for the archive's latest coverage of its topic, not that of any year.
+    relative_recency_weight: float = 1.0
+    relative_recency_half_life: float = 180.0
     # Second stage (hybrid only): the `sentence_top` best articles gain up to `sentence_weight` first-place votes
     # for their best sentence — the share of the query's BM25 weight (idf) found in one sentence of their
     # `sentence_chunks` best chunks. A report that says it in one sentence beats one that mentions the words apart.
@@ -259,6 +264,9 @@ class Searcher:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
+        if mentions_relative_time(query):
+            cfg = replace(cfg, recency_weight=cfg.relative_recency_weight,
+                          recency_half_life=cfg.relative_recency_half_life)
         _add_time_votes(index, fused, filters, allowed, cfg)
         if cfg.roundup_weight and not asks_for_roundup(query):
             _demote_roundups(index, fused, cfg)

@@ -171,6 +171,20 @@ def test_undated_articles_rank_with_or_without_a_reference_date(store: ArticleSt
         assert _ids(searcher, "Which ferry sank?", SearchFilters(as_of=date(2022, 1, 1)))[0] == "ferry"
 
 
+def test_a_question_placed_in_time_leans_further_towards_newer_reports(store: ArticleStore, tmp_path: Path) -> None:
+    older = article("older", "River flood", "The river flood closed the old bridge. The flood was severe.",
+                    day="2022-01-02")
+    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-08-02")
+    _ingestor(store).ingest([older, newer])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher.ranking = Ranking(recency_weight=0.0, relative_recency_weight=3.0)
+    assert _ids(searcher, "Which bridge did the river flood close?") == ["older", "newer"]
+    # Asked today of an archive that ended in August, "this week" means its latest reports.
+    this_week = SearchFilters(as_of=date(2026, 11, 23))
+    assert _ids(searcher, "Which bridge did the river flood close this week?", this_week) == ["newer", "older"]
+    assert _ids(searcher, "What is the latest on the bridge the river flood closed?")[0] == "newer"
+
+
 def test_recency_shape() -> None:
     cfg = Ranking(recency_half_life=365.0)
     days = day_numbers(np.array([20220617, 20210617, 20230617, 0]))
