@@ -156,9 +156,10 @@ class NewsService:
             note = f"{FALLBACK_NOTE} ({exc})"
             answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, note)
         assert answer is not None
-        unmatched = None if passages else self.searcher.why_nothing_matches(filters)
+        unmatched = None if passages else self.searcher.why_nothing_matches(self.reference_date(search_query, filters))
         if unmatched:
-            # "The articles don't say" would hide a filter that left nothing to search ("--source Fox").
+            # "The articles don't say" would hide a filter that left nothing to search ("--source Fox", or the
+            # day a question asks about: "What happened on May 3, 2031?").
             answer = replace(answer, note=" ".join(filter(None, (answer.note, unmatched))))
         if conversation is not None:
             conversation.add(Turn(question, answer))

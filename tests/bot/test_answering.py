@@ -174,3 +174,8 @@ def test_a_question_about_a_day_and_no_topic_gets_that_days_headlines(fresh_serv
     # A question with a topic is answered as before, from what matches it.
     topical = fresh_service.ask("Did teachers get a raise in the school budget on May 13, 2024?")
     assert "Teachers will get a raise next year" in topical.text
+    # A day the archive doesn't reach: nothing to quote, and the note says why.
+    beyond = fresh_service.ask("What happened on May 3, 2031?")
+    assert beyond.abstained and beyond.note == (
+        "No article is dated from 2031-05-03 to 2031-05-04. The store's articles run from 2022-05-02 to 2024-05-13."
+    )
