@@ -48,20 +48,24 @@ def ranks(
     dates: bool,
     months_in_text: bool = False,
     stale_days: int | None = None,
+    dated_to_archive_end: bool = False,
 ) -> dict[str, int | None]:
     """Rank of the first gold article per question id (None: not in the top DEPTH).
 
     With `months_in_text`, each question names the month of its date instead ("… in July 2022?") and is dated to
     that month the way `newsbot ask` dates such a question (`NewsService.reference_date`). With `stale_days`, each
     question is asked today of an archive that ended that many days after its date (`until`, no reference date):
-    "this week" then means the archive's last days, as for a user asking an archive that stopped growing.
+    "this week" then means the archive's last days, as for a user asking an archive that stopped growing. With
+    `dated_to_archive_end` too, the question is dated to that last day, as `newsbot ask` dates "this week" on an
+    archive that is up to date: a user asking "this week" about a story `stale_days` old.
     """
     searcher.ranking = ranking
     out: dict[str, int | None] = {}
     for q in questions:
         text, filters = q.question, SearchFilters(as_of=q.question_date if dates else None)
         if stale_days is not None and q.question_date is not None:
-            filters = SearchFilters(until=q.question_date + timedelta(days=stale_days))
+            end = q.question_date + timedelta(days=stale_days)
+            filters = SearchFilters(until=end, as_of=end if dated_to_archive_end else None)
         if months_in_text and q.question_date is not None:
             text = naming_its_month(q.question, q.question_date)
             period = named_period(text)
@@ -163,6 +167,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "recency half-life 180 days for every question": dict(
         recency_half_life=180.0, relative_recency_weight=0.5, relative_recency_half_life=180.0
     ),
+    "date prior for every article, not only the 50 best matches": dict(date_prior_top=0),
+    "date prior for the 20 best matches": dict(date_prior_top=20),
+    "date prior for the 100 best matches": dict(date_prior_top=100),
     "questions placed in time: recency as for others (0.5, half-life 365)": dict(
         relative_recency_weight=0.5, relative_recency_half_life=365.0
     ),
@@ -176,7 +183,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "default without demoting roundups": dict(roundup_weight=0.0),
     "roundups demoted by 4 votes": dict(roundup_weight=4.0),
     "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated, sentence stage, "
-    "recency 0.5 (half-life 365 days; 1 and 180 for questions placed in time), roundups demoted by 2 votes": {},
+    "recency 0.5 (half-life 365 days; 1 and 180 for questions placed in time), roundups demoted by 2 votes, "
+    "date prior for the 50 best matches": {},
 }
 
 
@@ -194,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--stale-days", type=int, nargs="+", metavar="K",
         help="instead of passing question dates, ask each question of an archive that ends K days after its date",
+    )
+    parser.add_argument(
+        "--dated-to-archive-end", action="store_true",
+        help="with --stale-days, date each question to the archive's last day (a live archive asked 'this week')",
     )
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args(argv)
@@ -219,13 +231,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, make in configs.items():
         for dates, stale in _datings(args):
             started = time.perf_counter()
-            found = ranks(searcher, questions, replace(Ranking(), **make), dates, args.months_in_text, stale)
+            found = ranks(
+                searcher, questions, replace(Ranking(), **make), dates, args.months_in_text, stale,
+                args.dated_to_archive_end,
+            )
             ms = (time.perf_counter() - started) * 1000 / len(questions)
             for part in ("tune", "holdout", "all"):
                 values = [found[q.id] for q in questions if part == "all" or half(q.id) == part]
                 m = metrics(values)
                 dating = (
-                    f"archive ends {stale} d later" if stale is not None
+                    f"archive ends {stale} d later{', dated to its end' if args.dated_to_archive_end else ''}"
+                    if stale is not None
                     else "month in text" if args.months_in_text else "yes" if dates else "no"
                 )
                 results.append({"config": name, "dates": dating, "half": part, **m, "ms": ms})

@@ -185,6 +185,22 @@ def test_a_question_placed_in_time_leans_further_towards_newer_reports(store: Ar
     assert _ids(searcher, "What is the latest on the bridge the river flood closed?")[0] == "newer"
 
 
+def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore, tmp_path: Path) -> None:
+    # Asked "this week" about a story ten days old: this week's only article shares a word with the question.
+    story = article("story", "Harbour ferry sinks", "The old ferry Marisol sank in the harbour with forty cars.",
+                    day="2022-06-01")
+    unrelated = article("unrelated", "Harbour festival", "The harbour festival opens with music and food stalls.",
+                        day="2022-06-10")
+    _ingestor(store).ingest([story, unrelated])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    this_week = SearchFilters(as_of=date(2022, 6, 11))
+    query = "Which ferry sank in the harbour this week?"
+    searcher.ranking = Ranking(date_prior_top=0)  # every article gains from its date
+    assert _ids(searcher, query, this_week) == ["unrelated", "story"]
+    searcher.ranking = Ranking(date_prior_top=1)  # only the best match may
+    assert _ids(searcher, query, this_week) == ["story", "unrelated"]
+
+
 def test_recency_shape() -> None:
     cfg = Ranking(recency_half_life=365.0)
     days = day_numbers(np.array([20220617, 20210617, 20230617, 0]))
