@@ -144,13 +144,18 @@ def test_day_numbers_are_days_since_1970() -> None:
     assert np.isnan(found[4:]).all()
 
 
-def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore, tmp_path: Path) -> None:
-    # The older report matches the question a little better (it says "flood" twice); two years apart, recency decides.
+def _two_flood_reports(store: ArticleStore, tmp_path: Path, older_day: str, newer_day: str) -> Searcher:
+    """The older report matches a question about the flood a little better (it says "flood" twice)."""
     older = article("older", "River flood", "The river flood closed the old bridge. The flood was severe.",
-                    day="2020-03-02")
-    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-03-02")
+                    day=older_day)
+    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day=newer_day)
     _ingestor(store).ingest([older, newer])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    return Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+
+
+def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore, tmp_path: Path) -> None:
+    # Two years apart, recency decides.
+    searcher = _two_flood_reports(store, tmp_path, "2020-03-02", "2022-03-02")
     query = "Which bridge did the river flood close?"
     searcher.ranking = Ranking(recency_weight=0.0)
     assert _ids(searcher, query) == ["older", "newer"]
@@ -172,11 +177,7 @@ def test_undated_articles_rank_with_or_without_a_reference_date(store: ArticleSt
 
 
 def test_a_question_placed_in_time_leans_further_towards_newer_reports(store: ArticleStore, tmp_path: Path) -> None:
-    older = article("older", "River flood", "The river flood closed the old bridge. The flood was severe.",
-                    day="2022-01-02")
-    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-08-02")
-    _ingestor(store).ingest([older, newer])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = _two_flood_reports(store, tmp_path, "2022-01-02", "2022-08-02")
     searcher.ranking = Ranking(recency_weight=0.0, relative_recency_weight=3.0)
     assert _ids(searcher, "Which bridge did the river flood close?") == ["older", "newer"]
     # Asked today of an archive that ended in August, "this week" means its latest reports.
