@@ -58,9 +58,9 @@ class Ranking:
     window: int = 6
     half_life: float = 3.0
     # Only the `date_prior_top` articles that match the question best gain from the date prior (0: all). The
-    # prior is worth four first-place votes, so without this any article of the week that shares a word with the
-    # question outranks every older report: asked "this week" about a story 7 days old, MRR fell to 0.42 / 0.24
-    # (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`).
+    # prior is worth up to four first-place votes, so without this, articles of the week that the search returned
+    # only for sharing a word with the question outranked older reports of its story: asked "this week" about a
+    # story 7 days old, MRR fell to 0.41 / 0.24 (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`).
     date_prior_top: int = 50
     # Days after the reference date that still count as "before" it (dates can be a day off across time
     # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
