@@ -269,10 +269,7 @@ class Searcher:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
-        if mentions_relative_time(query):
-            cfg = replace(cfg, recency_weight=cfg.relative_recency_weight,
-                          recency_half_life=cfg.relative_recency_half_life)
-        _add_time_votes(index, fused, filters, allowed, cfg)
+        _add_time_votes(index, fused, filters, allowed, cfg, placed_in_time=mentions_relative_time(query))
         if cfg.roundup_weight and not asks_for_roundup(query):
             _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
@@ -346,9 +343,10 @@ def _fuse(
 
 def _add_time_votes(
     index: LocalIndex, fused: dict[str, float], filters: SearchFilters | None, allowed: np.ndarray | None,
-    cfg: Ranking,
+    cfg: Ranking, placed_in_time: bool = False,
 ) -> None:
-    """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes."""
+    """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes; a
+    question `placed_in_time` ("this week", "latest") gets the stronger recency (see Ranking)."""
     as_of, weight = (filters.as_of if filters else None), cfg.date_weight
     if as_of is None and cfg.infer_weight:
         as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
@@ -365,6 +363,8 @@ def _add_time_votes(
             prior *= np.fromiter((a in best for a in ids), dtype=bool, count=len(ids))
         votes += weight * prior
     now = _archive_now(index, allowed, filters.as_of if filters else None)
+    if placed_in_time:
+        cfg = replace(cfg, recency_weight=cfg.relative_recency_weight, recency_half_life=cfg.relative_recency_half_life)
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)
     unit = 1.0 / (cfg.rrf_k + 1)
