@@ -146,7 +146,9 @@ _PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, win
               roundup_weight=0.0)
 CONFIGS: dict[str, dict[str, Any]] = {
     "bm25: chunks (title+text), article = best chunk, plain date prior": dict(_PLAIN, mode="bm25"),
-    "bm25 + prior tuned (6-day window, weight 4, half-life 3, no future)": dict(mode="bm25", lead_boost=0.0),
+    "bm25 + prior tuned (6-day window, weight 4, half-life 3, no future)": dict(
+        mode="bm25", lead_boost=0.0, date_weight=4.0
+    ),
     "bm25 + lead chunk x1.5": dict(mode="bm25"),
     "bm25 + lead + inferred date (no-date runs)": dict(mode="bm25", infer_weight=0.5),
     "vector: exact cosine over all chunks, article = best chunk, plain date prior": dict(_PLAIN, mode="vector"),
@@ -168,6 +170,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
         recency_half_life=180.0, relative_recency_weight=0.5, relative_recency_half_life=180.0
     ),
     "date prior for every article, not only the 50 best matches": dict(date_prior_top=0),
+    "date prior worth 4 votes (before)": dict(date_weight=4.0),
+    "date prior worth 3 votes": dict(date_weight=3.0),
+    "date prior worth 2 votes": dict(date_weight=2.0),
     "date prior for the 20 best matches": dict(date_prior_top=20),
     "date prior for the 100 best matches": dict(date_prior_top=100),
     "questions placed in time: recency as for others (0.5, half-life 365)": dict(
@@ -184,7 +189,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "roundups demoted by 4 votes": dict(roundup_weight=4.0),
     "default: hybrid RRF k=20, dense 0.7, lead x1.5, tuned prior, time words dropped when dated, sentence stage, "
     "recency 0.5 (half-life 365 days; 1 and 180 for questions placed in time), roundups demoted by 2 votes, "
-    "date prior for the 50 best matches": {},
+    "date prior worth 2.5 votes, for the 50 best matches": {},
 }
 
 

@@ -53,14 +53,16 @@ class Ranking:
     # it: those words would match articles that mention the date, not the ones about the question's topic.
     drop_period_words: bool = True
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
-    # up to the reference date, fading with a half-life of `half_life` days outside it.
-    date_weight: float = 4.0
+    # up to the reference date, fading with a half-life of `half_life` days outside it. 2.5 votes is the lightest
+    # tried that keeps every dated dev question's rank; more only hurts questions about stories older than the window
+    # (bench/RETRIEVAL_RESULTS.md, "Ninth session").
+    date_weight: float = 2.5
     window: int = 6
     half_life: float = 3.0
-    # Only the `date_prior_top` articles that match the question best gain from the date prior (0: all). The
-    # prior is worth up to four first-place votes, so without this, articles of the week that the search returned
-    # only for sharing a word with the question outranked older reports of its story: asked "this week" about a
-    # story 7 days old, MRR fell to 0.41 / 0.24 (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`).
+    # Only the `date_prior_top` articles that match the question best gain from the date prior (0: all). Without
+    # this, articles of the week that the search returned only for sharing a word with the question outranked
+    # older reports of its story: asked "this week" about a story 7 days old, MRR fell to 0.41 / 0.24
+    # (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`, with the prior then worth 4 votes).
     date_prior_top: int = 50
     # Days after the reference date that still count as "before" it (dates can be a day off across time
     # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
