@@ -70,7 +70,7 @@ def ranks(
             text = naming_its_month(q.question, q.question_date)
             period = named_period(text)
             assert period is not None, text
-            filters = SearchFilters(as_of=period.reported_until, period_days=period.days)
+            filters = period.dating()
         articles = searcher.rank_articles(text, filters, DEPTH)
         gold = set(q.evidence)
         out[q.id] = next((i + 1 for i, a in enumerate(articles) if gold & {a.article_id, *a.copies}), None)

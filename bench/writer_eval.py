@@ -84,7 +84,6 @@ def months_in_text(args: argparse.Namespace) -> int:
     from bot.evaluate import load_questions
     from bot.extractive import ExtractiveWriter
     from index.periods import named_period
-    from index.types import SearchFilters
 
     searcher = retrieval_eval.store_searcher(args.data_dir)
     default = searcher.ranking
@@ -96,7 +95,7 @@ def months_in_text(args: argparse.Namespace) -> int:
         for q in questions:
             period = named_period(texts[q.id])
             assert period is not None
-            filters = SearchFilters(as_of=period.reported_until, period_days=period.days)
+            filters = period.dating()
             retrieved[(q.id, keep)] = searcher.search(texts[q.id], filters, k=6)
     searcher.ranking = default
     variants = {"matched by the search (before)": True, "left out of the search (default)": False}

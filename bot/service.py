@@ -97,11 +97,10 @@ class NewsService:
             return filters
         period = named_period(question)
         if period is not None:
-            after = period.reported_until
-            dated = replace(filters or SearchFilters(), as_of=after, period_days=period.days)
+            dated = period.dating(filters)
             if names_only_a_time(question):
                 # "What happened on September 8, 2022?" asks for that day's stories and no others.
-                dated = replace(dated, since=dated.since or period.first, until=dated.until or after)
+                dated = replace(dated, since=dated.since or period.first, until=dated.until or period.reported_until)
             return dated
         if names_only_a_time(question):
             # "What's the latest news?": with no topic to match, the date decides: the week up to today or, over an

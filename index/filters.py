@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import numpy as np
 
 from index.ingest import date_num
-from index.local_index import LocalIndex
+from index.local_index import LocalIndex, day_of
 from index.types import SearchFilters
 
-_EPOCH = date(1970, 1, 1)
 # More outlets than this are summed up, not listed.
 _LISTED_OUTLETS = 8
 
@@ -39,17 +36,17 @@ def why_nothing_matches(index: LocalIndex, filters: SearchFilters | None) -> str
     allowed = allowed_rows(index, filters)
     if filters is None or allowed is None or allowed.any() or len(index) == 0:
         return None
-    names, _ = index.source_codes()
-    outlets = [n for n in names if n]
-    if filters.sources and not _from_outlets(index, filters.sources).any():
+    from_outlets = _from_outlets(index, filters.sources) if filters.sources else np.ones(len(index), dtype=bool)
+    if not from_outlets.any():
+        names, _ = index.source_codes()
         asked = " or ".join(f"“{s}”" for s in filters.sources)
-        return f"No outlet in the store is called {asked}. It has {_listed(outlets)}."
-    days = index.day_numbers()[_from_outlets(index, filters.sources) if filters.sources else slice(None)]
+        return f"No outlet in the store is called {asked}. It has {_listed([n for n in names if n])}."
+    days = index.day_numbers()[from_outlets]
     known = days[~np.isnan(days)]
     window = _window(filters)
     if not len(known):
         return f"No article {'from those outlets ' if filters.sources else ''}has a date to match {window}."
-    first, last = (_EPOCH + timedelta(days=int(d)) for d in (known.min(), known.max()))
+    first, last = day_of(known.min()), day_of(known.max())
     whose = "Those outlets' articles" if filters.sources else "The store's articles"
     return f"No article is dated {window}. {whose} run from {first} to {last}."
 

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,19 @@ _PAGE = 1000
 def keyword_text(title: str, text: str) -> str:
     """What BM25 indexes for a chunk: the article's title (every chunk is about it), then the chunk."""
     return f"{title}\n{text}" if title else text
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(day: date) -> int:
+    """A date as days since 1970-01-01, the unit of `day_numbers`."""
+    return (day - EPOCH).days
+
+
+def day_of(number: float) -> date:
+    """The date `number` days after 1970-01-01 (the inverse of `day_number`)."""
+    return EPOCH + timedelta(days=int(number))
 
 
 def day_numbers(dates: np.ndarray) -> np.ndarray:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from index.cleaning import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
+from index.types import SearchFilters
 
 # "October 2022", "Oct. 2022", "March of 2021"; a day before the month is read by WORDED_DATES first.
 _MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}\b")
@@ -25,6 +26,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    def dating(self, filters: SearchFilters | None = None) -> SearchFilters:
+        """`filters` dated to this period: all of it counts as the question's time, up to `reported_until`."""
+        return replace(filters or SearchFilters(), as_of=self.reported_until, period_days=self.days)
 
     @property
     def reported_until(self) -> date:

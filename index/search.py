@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ import numpy as np
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import mentions_relative_time, query_terms, statement_terms
-from index.local_index import LocalIndex, cache_path, open_index
+from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
 from index.periods import names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
@@ -434,7 +434,7 @@ def best_sentence_share(index: LocalIndex, rows: list[int], weights: dict[str, f
 
 def date_prior(days: np.ndarray, as_of: date, cfg: Ranking) -> np.ndarray:
     """How much each publication day (days since 1970, NaN unknown) suits a question asked on `as_of`, in [0, 1]."""
-    age = _day_number(as_of) - np.asarray(days, dtype=np.float64)
+    age = day_number(as_of) - np.asarray(days, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         later = 0.5 ** ((-age - cfg.future_grace) / 1.0)
         older = 0.5 ** ((age - cfg.window) / cfg.half_life)
@@ -445,7 +445,7 @@ def date_prior(days: np.ndarray, as_of: date, cfg: Ranking) -> np.ndarray:
 def recency(days: np.ndarray, now: date, cfg: Ranking) -> np.ndarray:
     """How recent each publication day (days since 1970, NaN unknown) is as of `now`, in [0, 1]: 1 on the day,
     halving every `recency_half_life` days either side (after `now` is the date prior's business, not recency's)."""
-    age = np.abs(_day_number(now) - np.asarray(days, dtype=np.float64))
+    age = np.abs(day_number(now) - np.asarray(days, dtype=np.float64))
     return np.nan_to_num(0.5 ** (age / cfg.recency_half_life), nan=0.0)
 
 
@@ -458,17 +458,10 @@ def _archive_now(index: LocalIndex, allowed: np.ndarray | None, as_of: date | No
         days = index.day_numbers()[allowed]
         known = days[~np.isnan(days)]
         newest_number = float(known.max()) if len(known) else None
-    newest = _EPOCH + timedelta(days=int(newest_number)) if newest_number is not None else None
+    newest = day_of(newest_number) if newest_number is not None else None
     if newest is None or as_of is None:
         return newest or as_of
     return min(newest, as_of)
-
-
-def _day_number(day: date) -> int:
-    return (day - _EPOCH).days
-
-
-_EPOCH = date(1970, 1, 1)
 
 
 def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | None:
@@ -480,7 +473,7 @@ def infer_date(index: LocalIndex, ranked: list[str], cfg: Ranking) -> date | Non
         return None
     # Latest end wins ties: of two equally likely moments, the question is more likely about the newer one.
     end = max(known, key=lambda last: (sum(0 <= last - d <= cfg.infer_span for d in known), last))
-    return _EPOCH + timedelta(days=end)
+    return day_of(end)
 
 
 def collapse(ranked: list[Passage], k: int, per_article: int) -> list[Passage]:
