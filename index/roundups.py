@@ -1,7 +1,7 @@
 """Recognise roundups: pages that gather many stories or pictures, a line or a paragraph each.
 
 Daily briefings ("5 things to know for July 25: Wildfires, Ukraine, Monkeypox", "Ten Things You Need to Know
-Today") and photo galleries ("Photos: SpaceX's historic Crew-5 launch") mention a story, often in the words a
+Today"), almanacs ("This Date in Baseball", "Today in History") and photo galleries ("Photos: SpaceX's historic Crew-5 launch") mention a story, often in the words a
 question later uses, but the story's own report says more and is the better source to quote. Search ranks
 roundups a little lower (`index.search.Ranking.roundup_weight`), unless the question asks for one ("What were
 the things to know on July 25?", "photos of the launch"), and they stay findable when nothing else tells the story.
@@ -31,6 +31,9 @@ _ROUNDUP_TITLE = re.compile(
             # Galleries: "Photos: Liz Truss, the UK's new prime minister", "Olivia Newton-John: a life in pictures".
             r"^(?:photos?|in pictures|in photos|gallery|slideshow)\s*:|\b(?:a life|captured) in pictures\b",
             r"\btop (?:news )?(?:stories|headlines) (?:today|of the (?:day|week)|this week)\b",
+            # Almanacs: "This Date in Baseball-Week Ahead, Oct. 14-20", "Today in History: Nov. 3". A line for each
+            # year's event on this day; "Who won the World Series?" should not quote 1909's winner from one.
+            r"\bthis date in\b|\btoday in history\b|\bon this day in history\b",
         )
     ),
     re.IGNORECASE,
@@ -49,7 +52,7 @@ _ASKS_FOR_ROUNDUP = re.compile(
     r"\brundowns?\b|\btop (?:news )?(?:stories|headlines)\b|\bheadlines (?:today|of|on|for|from)\b|"
     r"\bnews quiz\b|\bquiz of the week\b|\bin the news\b|"
     r"\b(?:photos|pictures) of\b|\b(?:photo|picture|image) galler(?:y|ies)\b|\bslideshows?\b|"
-    r"\bin (?:photos|pictures)\b",
+    r"\bin (?:photos|pictures)\b|\bthis date in\b|\b(?:today|this day|this date) in history\b",
     re.IGNORECASE,
 )
 

@@ -25,6 +25,8 @@ from index.roundups import asks_for_roundup, is_roundup
         "In pictures: A year of Taliban rule | The Week UK",
         "Olivia Newton-John: a life in pictures | The Week UK",
         "Total lunar eclipse 2022: Dazzling 'blood moon' captured in pictures ...",
+        "This Date in Baseball-Week Ahead, Oct. 14-20",
+        "Today in History: Nov. 3",
     ],
 )
 def test_roundups(title: str) -> None:
@@ -43,6 +45,8 @@ def test_roundups(title: str) -> None:
         "New airline routes: May's roundup of new flights",
         "Biden to brief reporters on Monday",
         "Photographer wins award for pictures of the war",
+        "A look back at the history of the World Series to date",
+        "Today, history was made in Houston",
         "Police release photos of the suspect",
         "",
     ],
@@ -61,6 +65,8 @@ def test_single_stories(title: str) -> None:
         "What was in the news on August 16?",
         "Give me the morning briefing",
         "What were the top stories this week?",
+        "What happened on this date in baseball history?",
+        "What is today in history?",
     ],
 )
 def test_questions_that_ask_for_a_roundup(question: str) -> None:
