@@ -15,6 +15,7 @@ from bot.citations import Claim, number_citations
 from bot.headlines import headlines
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
 from bot.types import Answer, Turn
+from index.keyword import asks_for_latest
 from index.periods import named_period, names_only_a_time
 from index.sentences import is_question, quote_spans
 from index.types import Passage
@@ -129,6 +130,9 @@ class ExtractiveWriter:
         if max(p.score for p in passages) < self.min_passage_score and best < STRONG_SENTENCE_SCORE:
             return abstention(question)
         statements = _claims([c for c in ranked if c.score >= 0.8 * best], self.max_sentences)
+        if asks_for_latest(question):
+            # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
+            statements.sort(key=lambda s: s.first.passage.published_at, reverse=True)
         claims = [s.claim() for s in statements]
         if self.neighbours:
             quoted = {s.first.sentence.lower() for s in statements}

@@ -16,7 +16,7 @@ import numpy as np
 
 from index.sentences import is_question, split_sentences
 
-__all__ = ["KeywordIndex", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
+__all__ = ["KeywordIndex", "asks_for_latest", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -96,6 +96,24 @@ _RELATIVE_TIME = re.compile(
 def mentions_relative_time(text: str) -> bool:
     """Say whether the text places itself relative to when it is said ("this week", "on Monday", "latest")."""
     return _RELATIVE_TIME.search(text) is not None
+
+
+# "What is the latest on the war in Ukraine?", "Any news on Covid vaccines?", "an update on Brittney Griner": the
+# question asks for the newest coverage of its topic. Not "the latest census data" or "her latest film", where
+# "latest" names one thing.
+_ASKS_FOR_LATEST = re.compile(
+    r"\b(?:latest|newest|most\s+recent)(?:\s+(?:news|updates?|developments?|reports?|coverage|word))?"
+    r"\s+(?:on|about|with|in|from|regarding|for|concerning)\b"
+    r"|\b(?:latest|newest|most\s+recent)\s+(?:news|updates?|developments?)\b"
+    r"|\b(?:any|recent)\s+(?:news|updates?|developments?)\b|\bupdates?\s+on\b"
+    r"|\bwhat(?:'s|’s|\s+is)\s+new\s+(?:with|on|about)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_latest(text: str) -> bool:
+    """Whether a question asks for the newest coverage of its topic ("What's the latest on …?", "Any news on …?")."""
+    return _ASKS_FOR_LATEST.search(text) is not None
 
 
 def query_terms(text: str, drop_time_words: bool = False) -> list[str]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
-from index.keyword import mentions_relative_time, query_terms, statement_terms
+from index.keyword import asks_for_latest, mentions_relative_time, query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
 from index.periods import names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
@@ -84,6 +84,14 @@ class Ranking:
     # end), but it still asks for the archive's latest coverage of its topic, not that of any year.
     relative_recency_weight: float = 1.0
     relative_recency_half_life: float = 180.0
+    # A question that asks for the latest on its topic ("What is the latest on inflation?", "Any news on Covid
+    # vaccines?"; `index.keyword.asks_for_latest`) wants the newest of the reports that match it: its `latest_top`
+    # best matches gain up to `latest_weight` first-place votes, halving every `latest_half_life` days before the
+    # archive's "now". Only a few: among the 30 best for "the latest on Hurricane Ian" is November's Storm Nicole.
+    # Chosen by reading twelve such questions (bench/RETRIEVAL_RESULTS.md); no dev question asks this way.
+    latest_weight: float = 3.0
+    latest_half_life: float = 30.0
+    latest_top: int = 20
     # Second stage (hybrid only): the `sentence_top` best articles gain up to `sentence_weight` first-place votes
     # for their best sentence — the share of the query's BM25 weight (idf) found in one sentence of their
     # `sentence_chunks` best chunks. A report that says it in one sentence beats one that mentions the words apart.
@@ -271,7 +279,10 @@ class Searcher:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
-        _add_time_votes(index, fused, filters, allowed, cfg, placed_in_time=mentions_relative_time(query))
+        _add_time_votes(
+            index, fused, filters, allowed, cfg,
+            placed_in_time=mentions_relative_time(query), wants_latest=asks_for_latest(query),
+        )
         if cfg.roundup_weight and not asks_for_roundup(query):
             _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
@@ -345,10 +356,11 @@ def _fuse(
 
 def _add_time_votes(
     index: LocalIndex, fused: dict[str, float], filters: SearchFilters | None, allowed: np.ndarray | None,
-    cfg: Ranking, placed_in_time: bool = False,
+    cfg: Ranking, placed_in_time: bool = False, wants_latest: bool = False,
 ) -> None:
     """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes; a
-    question `placed_in_time` ("this week", "latest") gets the stronger recency (see Ranking)."""
+    question `placed_in_time` ("this week", "latest") gets the stronger recency, and one that `wants_latest` ("the
+    latest on …") the strongest, among its best matches (see Ranking)."""
     as_of, weight = (filters.as_of if filters else None), cfg.date_weight
     if as_of is None and cfg.infer_weight:
         as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
@@ -359,19 +371,27 @@ def _add_time_votes(
     if as_of is not None and weight:
         period = filters.period_days if filters is not None else None
         prior = date_prior(days, as_of, replace(cfg, window=period) if period else cfg)
-        if cfg.date_prior_top and len(ids) > cfg.date_prior_top:
-            # Only articles that match the question well gain from their date: see Ranking.date_prior_top.
-            best = set(sorted(fused, key=fused.__getitem__, reverse=True)[: cfg.date_prior_top])
-            prior *= np.fromiter((a in best for a in ids), dtype=bool, count=len(ids))
-        votes += weight * prior
+        votes += weight * prior * _best_matches(fused, ids, cfg.date_prior_top)
     now = _archive_now(index, allowed, filters.as_of if filters else None)
     if placed_in_time:
         cfg = replace(cfg, recency_weight=cfg.relative_recency_weight, recency_half_life=cfg.relative_recency_half_life)
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)
+    if now is not None and wants_latest and cfg.latest_weight:
+        latest = replace(cfg, recency_half_life=cfg.latest_half_life)
+        votes += cfg.latest_weight * recency(days, now, latest) * _best_matches(fused, ids, cfg.latest_top)
     unit = 1.0 / (cfg.rrf_k + 1)
     for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
         fused[article_id] += vote
+
+
+def _best_matches(fused: dict[str, float], ids: list[str], top: int) -> np.ndarray:
+    """Which of `ids` are among the `date_prior_top` best matches so far: only those gain from their date (without
+    the cut, articles that share one word with the question and are new outranked the reports of its story)."""
+    if not top or len(ids) <= top:
+        return np.ones(len(ids), dtype=bool)
+    best = set(sorted(fused, key=fused.__getitem__, reverse=True)[:top])
+    return np.fromiter((a in best for a in ids), dtype=bool, count=len(ids))
 
 
 def _leads_only(index: LocalIndex, fused: dict[str, float], rows_of: dict[str, list[int]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.citations import Claim, number_citations
 from bot.extractive import MIN_SENTENCE_SCORE, STRONG_SENTENCE_SCORE, ExtractiveWriter, best_score
@@ -133,6 +134,20 @@ def test_an_articles_opening_sentence_comes_before_an_equal_match_further_down()
     assert ranked[0].score < ranked[1].score  # on its plain score alone the recap would have come first
     answer = writer.write(question, [recap, lede])
     assert answer.text.startswith("The Colorado Avalanche won the Stanley Cup on Sunday night")
+
+
+def test_asked_for_the_latest_the_newest_report_leads() -> None:
+    trial = replace(_passage("trial", "Brittney Griner was sentenced to nine years in a Russian court on Thursday.",
+                             score=0.62), published_at="2022-08-04")
+    transfer = replace(_passage("transfer", "Brittney Griner is being moved to a Russian penal colony, her lawyers "
+                                "said.", score=0.6), published_at="2022-11-09")
+    writer = ExtractiveWriter(neighbours=False)
+    # Asked plainly, the better match leads; asked for the latest, the newer report does, the other still cited.
+    plain = writer.write("What happened to Brittney Griner in a Russian court?", [trial, transfer])
+    assert plain.citations[0].article_id == "trial"
+    latest = writer.write("What is the latest on Brittney Griner in a Russian court?", [trial, transfer])
+    assert [c.article_id for c in latest.citations] == ["transfer", "trial"]
+    assert latest.text.startswith("Brittney Griner is being moved")
 
 
 def test_the_lede_bonus_orders_sentences_but_never_turns_an_abstention_into_an_answer() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.keyword import KeywordIndex, mentions_relative_time, query_terms, statement_terms, terms
+from index.keyword import KeywordIndex, asks_for_latest, mentions_relative_time, query_terms, statement_terms, terms
 
 DOCS = [
     "The senators announced a bipartisan agreement on gun safety legislation.",
@@ -44,6 +44,29 @@ def test_time_words_leave_a_dated_query_but_names_stay() -> None:
 )
 def test_questions_relative_to_now_are_recognised(question: str, relative: bool) -> None:
     assert mentions_relative_time(question) is relative
+
+
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("What is the latest on the war in Ukraine?", True),
+        ("What's the latest with Elon Musk and Twitter?", True),
+        ("Latest news about gas prices", True),
+        ("Any news on Covid vaccines?", True),
+        ("Any update on student loan forgiveness?", True),
+        ("Give me an update on Brittney Griner", True),
+        ("What are the most recent developments in the January 6 inquiry?", True),
+        ("What's new with the Artemis mission?", True),
+        # "latest" naming one thing, not asking for the newest coverage:
+        ("What percentage of residents are Catholic, according to the latest census data?", False),
+        ("What did Heidi Klum dress up as for her latest annual Halloween party?", False),
+        ("What is Elon Musk's latest financial venture?", False),
+        ("Which hotel was Rouhani staying at in New York?", False),
+        ("What is new in the tax bill?", False),
+    ],
+)
+def test_questions_asking_for_the_latest_on_a_topic_are_recognised(question: str, latest: bool) -> None:
+    assert asks_for_latest(question) is latest
 
 
 def test_statement_terms_are_the_terms_of_each_sentence_that_is_not_a_question() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,29 @@ def test_a_question_placed_in_time_leans_further_towards_newer_reports(store: Ar
     this_week = SearchFilters(as_of=date(2026, 11, 23))
     assert _ids(searcher, "Which bridge did the river flood close this week?", this_week) == ["newer", "older"]
     assert _ids(searcher, "What is the latest on the bridge the river flood closed?")[0] == "newer"
+
+
+def test_a_question_asking_for_the_latest_gets_the_newest_good_match(store: ArticleStore, tmp_path: Path) -> None:
+    # Months apart, the older report matches "the river flood" better (it says "flood" twice); the festival is the
+    # newest article and shares only "river".
+    older = article("older", "River flood", "The river flood closed the old bridge. The flood was severe.",
+                    day="2022-03-02")
+    newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-08-02")
+    festival = article("festival", "River festival", "The river festival opens with music.", day="2022-08-20")
+    _ingestor(store).ingest([older, newer, festival])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    query = "What is the latest on the river flood?"
+    plain = Ranking(recency_weight=0.0, relative_recency_weight=0.0, latest_weight=0.0)
+    searcher.ranking = plain
+    assert _ids(searcher, query) == ["older", "newer", "festival"]
+    searcher.ranking = replace(plain, latest_weight=3.0, latest_top=2)
+    assert _ids(searcher, query) == ["newer", "older", "festival"]
+    # Lifting every candidate would put the festival first: only good matches gain from being new.
+    searcher.ranking = replace(plain, latest_weight=3.0, latest_top=0)
+    assert _ids(searcher, query)[0] == "festival"
+    # The same words without asking for the latest: no lift.
+    searcher.ranking = replace(plain, latest_top=2)
+    assert _ids(searcher, "Which bridge did the river flood close?")[0] == "older"
 
 
 def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore, tmp_path: Path) -> None:
