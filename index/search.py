@@ -386,8 +386,9 @@ def _add_time_votes(
 
 
 def _best_matches(fused: dict[str, float], ids: list[str], top: int) -> np.ndarray:
-    """Which of `ids` are among the `date_prior_top` best matches so far: only those gain from their date (without
-    the cut, articles that share one word with the question and are new outranked the reports of its story)."""
+    """Which of `ids` are among the `top` best matches so far (all, when `top` is 0): only those gain from being
+    new, or articles that share one word with the question outrank the reports of its story (Ranking.date_prior_top,
+    Ranking.latest_top)."""
     if not top or len(ids) <= top:
         return np.ones(len(ids), dtype=bool)
     best = set(sorted(fused, key=fused.__getitem__, reverse=True)[:top])
