@@ -378,8 +378,9 @@ def _add_time_votes(
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)
     if now is not None and wants_latest and cfg.latest_weight:
-        latest = replace(cfg, recency_half_life=cfg.latest_half_life)
-        votes += cfg.latest_weight * recency(days, now, latest) * _best_matches(fused, ids, cfg.latest_top)
+        # Asked as of a day (--as-of), the latest is the newest up to it: a report from after it gains nothing.
+        latest = recency(days, now, replace(cfg, recency_half_life=cfg.latest_half_life)) * (days <= day_number(now))
+        votes += cfg.latest_weight * latest * _best_matches(fused, ids, cfg.latest_top)
     unit = 1.0 / (cfg.rrf_k + 1)
     for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
         fused[article_id] += vote

@@ -208,6 +208,9 @@ def test_a_question_asking_for_the_latest_gets_the_newest_good_match(store: Arti
     # The same words without asking for the latest: no lift.
     searcher.ranking = replace(plain, latest_top=2)
     assert _ids(searcher, "Which bridge did the river flood close?")[0] == "older"
+    # Asked as of a day before the newer report, the latest is the older one.
+    searcher.ranking = replace(plain, latest_weight=3.0, latest_top=2)
+    assert _ids(searcher, query, SearchFilters(as_of=date(2022, 7, 20)))[0] == "older"
 
 
 def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore, tmp_path: Path) -> None:
