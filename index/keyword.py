@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.periods import WEEKDAY_AS_TIME, WEEKDAYS
 from index.sentences import is_question, split_sentences
 
 __all__ = ["KeywordIndex", "asks_for_latest", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
@@ -78,24 +79,23 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
 
 # Words that only place a question in time ("this week", "on Monday"). With a reference date the date prior does
 # that job, and as topic words they would favour any article that says "this week" (bench/RETRIEVAL_RESULTS.md).
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-_TIME_WORDS = _WEEKDAYS | {
+_TIME_WORDS = frozenset(WEEKDAYS) | {
     "week", "weeks", "weekend", "today", "yesterday", "tonight", "tomorrow", "month", "months", "year", "years",
     "recently", "ago",
 }  # fmt: skip
 _TOKEN = re.compile(r"\w[\w'’-]*")
-_DAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-# "this week", "last night", "on Monday", "today", "recently": the question is about the time it is asked in.
+# "this week", "last night", "today", "recently", and weekdays ("on Monday", "died Sunday"; index.periods): the
+# question is about the time it is asked in.
 _RELATIVE_TIME = re.compile(
-    rf"\b(?:this|last|past|next)\s+(?:week|weekend|month|year|night|{_DAY_NAMES})\b"
-    rf"|\bon\s+(?:{_DAY_NAMES})\b|\b(?:today|tonight|yesterday|recently|lately|latest)\b",
+    rf"\b(?:this|last|past|next)\s+(?:week|weekend|month|year|night|{'|'.join(WEEKDAYS)})\b"
+    r"|\b(?:today|tonight|yesterday|recently|lately|latest)\b",
     re.IGNORECASE,
 )
 
 
 def mentions_relative_time(text: str) -> bool:
     """Say whether the text places itself relative to when it is said ("this week", "on Monday", "latest")."""
-    return _RELATIVE_TIME.search(text) is not None
+    return _RELATIVE_TIME.search(text) is not None or WEEKDAY_AS_TIME.search(text) is not None
 
 
 # "What is the latest on the war in Ukraine?", "Any news on Covid vaccines?", "an update on Brittney Griner": the
@@ -126,7 +126,7 @@ def query_terms(text: str, drop_time_words: bool = False) -> list[str]:
         tokens = _TOKEN.findall(text)
         text = " ".join(
             tok for i, tok in enumerate(tokens)
-            if tok.lower() not in _TIME_WORDS or (i > 0 and tok[0].isupper() and tok.lower() not in _WEEKDAYS)
+            if tok.lower() not in _TIME_WORDS or (i > 0 and tok[0].isupper() and tok.lower() not in WEEKDAYS)
         )
     return list(dict.fromkeys(terms(text)))
 

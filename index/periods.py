@@ -38,6 +38,27 @@ class Period:
         return self.last + timedelta(days=1)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A weekday as a time: "early Thursday", "on Monday night", "died Sunday". Not "next Monday" (a day to come), nor one
+# that is part of a name: "Black Friday", "Super Tuesday", "Saturday Night Live", "The Sunday Times".
+WEEKDAY_AS_TIME = re.compile(
+    r"(?<!\bnext )(?<!\bblack )(?<!\bcyber )(?<!\bgood )(?<!\bsuper )(?<!\bash )(?<!\beaster )(?<!\bpalm )"
+    r"(?<!\bbloody )(?<!\bgiving )(?<!\bfat )(?<!\bholy )(?<!\bbowl )(?<!\bthe )"
+    rf"\b({'|'.join(WEEKDAYS)})\b(?! (?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+
+
+def named_weekday(text: str, as_of: date) -> date | None:
+    """The earliest day `text` names by its weekday ("early Thursday", "on Monday"), read as the last such day up
+    to `as_of` (the question's reference date); None if it names none."""
+    found = [
+        as_of - timedelta(days=(as_of.weekday() - WEEKDAYS.index(match[1].lower())) % 7)
+        for match in WEEKDAY_AS_TIME.finditer(text)
+    ]
+    return min(found, default=None)
+
+
 def named_period(text: str) -> Period | None:
     """The days, months or years `text` names, from the earliest to the latest; None if it names none.
 

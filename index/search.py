@@ -24,7 +24,7 @@ from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import asks_for_latest, mentions_relative_time, query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
-from index.periods import names_only_a_time, without_periods
+from index.periods import named_weekday, names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -64,6 +64,10 @@ class Ranking:
     # older reports of its story: asked "this week" about a story 7 days old, MRR fell to 0.41 / 0.24
     # (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`, with the prior then worth 4 votes).
     date_prior_top: int = 50
+    # A question that names a weekday ("early Thursday", "presented on Monday"; `index.periods.named_weekday`) is
+    # about that day, the last one up to the reference date: the prior's window starts there, and articles from
+    # before it, which cannot report that day's news, fade with this half-life in days (0: weekdays are ignored).
+    weekday_half_life: float = 1.0
     # Days after the reference date that still count as "before" it (dates can be a day off across time
     # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
     future_grace: int = 0
@@ -279,10 +283,7 @@ class Searcher:
                 lexical = lexical * np.where(index.positions == 0, 1.0 + cfg.lead_boost, 1.0).astype(np.float32)
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
-        _add_time_votes(
-            index, fused, filters, allowed, cfg,
-            placed_in_time=mentions_relative_time(query), wants_latest=asks_for_latest(query),
-        )
+        _add_time_votes(index, fused, filters, allowed, cfg, query)
         if cfg.roundup_weight and not asks_for_roundup(query):
             _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
@@ -356,11 +357,11 @@ def _fuse(
 
 def _add_time_votes(
     index: LocalIndex, fused: dict[str, float], filters: SearchFilters | None, allowed: np.ndarray | None,
-    cfg: Ranking, placed_in_time: bool = False, wants_latest: bool = False,
+    cfg: Ranking, query: str,
 ) -> None:
     """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes; a
-    question `placed_in_time` ("this week", "latest") gets the stronger recency, and one that `wants_latest` ("the
-    latest on …") the strongest, among its best matches (see Ranking)."""
+    question placed in time ("this week", "latest") gets the stronger recency, and one that asks for the latest
+    ("the latest on …") the strongest, among its best matches (see Ranking)."""
     as_of, weight = (filters.as_of if filters else None), cfg.date_weight
     if as_of is None and cfg.infer_weight:
         as_of, weight = infer_date(index, sorted(fused, key=fused.__getitem__, reverse=True), cfg), cfg.infer_weight
@@ -369,21 +370,31 @@ def _add_time_votes(
     days = index.day_numbers()[np.fromiter((first_row[a] for a in ids), dtype=np.int64, count=len(ids))]
     votes = np.zeros(len(ids))
     if as_of is not None and weight:
-        period = filters.period_days if filters is not None else None
-        prior = date_prior(days, as_of, replace(cfg, window=period) if period else cfg)
+        prior = date_prior(days, as_of, _prior_shape(cfg, filters, query, as_of))
         votes += weight * prior * _best_matches(fused, ids, cfg.date_prior_top)
     now = _archive_now(index, allowed, filters.as_of if filters else None)
-    if placed_in_time:
+    if mentions_relative_time(query):
         cfg = replace(cfg, recency_weight=cfg.relative_recency_weight, recency_half_life=cfg.relative_recency_half_life)
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)
-    if now is not None and wants_latest and cfg.latest_weight:
+    if now is not None and cfg.latest_weight and asks_for_latest(query):
         # Asked as of a day (--as-of), the latest is the newest up to it: a report from after it gains nothing.
         latest = recency(days, now, replace(cfg, recency_half_life=cfg.latest_half_life)) * (days <= day_number(now))
         votes += cfg.latest_weight * latest * _best_matches(fused, ids, cfg.latest_top)
     unit = 1.0 / (cfg.rrf_k + 1)
     for article_id, vote in zip(ids, (unit * votes).tolist(), strict=True):
         fused[article_id] += vote
+
+
+def _prior_shape(cfg: Ranking, filters: SearchFilters | None, query: str, as_of: date) -> Ranking:
+    """The date prior's window for this question: the days it names (dated by `index.periods`), the days since
+    the weekday it names, or the default week."""
+    if filters is not None and filters.period_days:
+        return replace(cfg, window=filters.period_days)
+    weekday = named_weekday(query, as_of) if cfg.weekday_half_life else None
+    if weekday is None:
+        return cfg
+    return replace(cfg, window=(as_of - weekday).days, half_life=cfg.weekday_half_life)
 
 
 def _best_matches(fused: dict[str, float], ids: list[str], top: int) -> np.ndarray:

@@ -37,9 +37,13 @@ def test_time_words_leave_a_dated_query_but_names_stay() -> None:
         ("Who won yesterday's vote?", True),
         ("What is the latest on the strike?", True),
         ("What happened last night in Kyiv?", True),
+        ("Trailblazing actor Nichelle Nichols died Sunday. Which character did she play?", True),
+        ("How many people were unaccounted for early Thursday after the flooding?", True),
         ("What did Macron say to Rouhani?", False),
         ("How did Monday Night Football rate in 2021?", False),
         ("Which weekly magazine broke the story?", False),
+        ("Which retailer had the best Black Friday deals?", False),
+        ("What did The Sunday Times report about the prince?", False),
     ],
 )
 def test_questions_relative_to_now_are_recognised(question: str, relative: bool) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from index.periods import Period, named_period, names_only_a_time, without_periods
+from index.periods import Period, named_period, named_weekday, names_only_a_time, without_periods
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,28 @@ def test_names_no_period(text: str) -> None:
 )
 def test_without_the_period_the_rest_of_the_question_is_left(text: str, rest: str) -> None:
     assert without_periods(text) == rest
+
+
+THURSDAY = date(2022, 9, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("How many customers were without power Thursday due to Hurricane Ian?", THURSDAY),  # the day itself
+        ("The Emmy Awards were presented on Monday. Which show won?", date(2022, 9, 26)),
+        ("On Monday night, who scored?", date(2022, 9, 26)),
+        ("Who won Friday's game?", date(2022, 9, 23)),  # last Friday, not tomorrow
+        ("What happened between Tuesday and Wednesday?", date(2022, 9, 27)),  # the earliest
+        ("Which store had the best Black Friday deals?", None),  # names
+        ("Who hosted Saturday Night Live?", None),
+        ("What did The Sunday Times report?", None),
+        ("What will the Senate vote on next Monday?", None),  # a day to come
+        ("Which show won the Emmy for drama?", None),
+    ],
+)
+def test_names_a_weekday_as_the_last_such_day(text: str, day: date | None) -> None:
+    assert named_weekday(text, THURSDAY) == day
 
 
 def test_a_period_counts_its_days() -> None:

@@ -213,6 +213,21 @@ def test_a_question_asking_for_the_latest_gets_the_newest_good_match(store: Arti
     assert _ids(searcher, query, SearchFilters(as_of=date(2022, 7, 20)))[0] == "older"
 
 
+def test_a_question_naming_a_weekday_prefers_reports_from_that_day_on(store: ArticleStore, tmp_path: Path) -> None:
+    # Thursday's report says "flood" once; Wednesday's, which cannot know what happened on Thursday, says it twice.
+    wednesday = article("wednesday", "River flood", "The river flood closed the old bridge. The flood was severe.",
+                        day="2022-07-13")
+    thursday = article("thursday", "Bridge news", "A river flood closed a bridge downtown.", day="2022-07-14")
+    _ingestor(store).ingest([wednesday, thursday])
+    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    friday = SearchFilters(as_of=date(2022, 7, 15))
+    assert _ids(searcher, "Which bridge did the river flood close on Thursday?", friday) == ["thursday", "wednesday"]
+    # Without the weekday, or with weekdays ignored, both are this week's news and the better match wins.
+    assert _ids(searcher, "Which bridge did the river flood close this week?", friday) == ["wednesday", "thursday"]
+    searcher.ranking = Ranking(weekday_half_life=0.0)
+    assert _ids(searcher, "Which bridge did the river flood close on Thursday?", friday) == ["wednesday", "thursday"]
+
+
 def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore, tmp_path: Path) -> None:
     # Asked "this week" about a story ten days old: this week's only article shares a word with the question.
     story = article("story", "Harbour ferry sinks", "The old ferry Marisol sank in the harbour with forty cars.",
