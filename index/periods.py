@@ -42,9 +42,10 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # A weekday as a time: "early Thursday", "on Monday night", "died Sunday". Not "next Monday" (a day to come), nor one
 # that is part of a name: "Black Friday", "Super Tuesday", "Saturday Night Live", "The Sunday Times".
 WEEKDAY_AS_TIME = re.compile(
+    r"\b(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)"  # first, so that other words fail fast
     r"(?<!\bnext )(?<!\bblack )(?<!\bcyber )(?<!\bgood )(?<!\bsuper )(?<!\bash )(?<!\beaster )(?<!\bpalm )"
     r"(?<!\bbloody )(?<!\bgiving )(?<!\bfat )(?<!\bholy )(?<!\bbowl )(?<!\bthe )"
-    rf"\b({'|'.join(WEEKDAYS)})\b(?! (?-i:[A-Z]))",
+    rf"({'|'.join(WEEKDAYS)})\b(?! (?-i:[A-Z]))",
     re.IGNORECASE,
 )
 
