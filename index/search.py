@@ -24,7 +24,7 @@ from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import asks_for_latest, mentions_relative_time, query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
-from index.periods import named_weekday, names_only_a_time, without_periods
+from index.periods import named_day, names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
@@ -64,10 +64,10 @@ class Ranking:
     # older reports of its story: asked "this week" about a story 7 days old, MRR fell to 0.41 / 0.24
     # (`bench/retrieval_eval.py --stale-days 7 --dated-to-archive-end`, with the prior then worth 4 votes).
     date_prior_top: int = 50
-    # A question that names a weekday ("early Thursday", "presented on Monday"; `index.periods.named_weekday`) is
-    # about that day, the last one up to the reference date: the prior's window starts there, and articles from
-    # before it, which cannot report that day's news, fade with this half-life in days (0: weekdays are ignored).
-    weekday_half_life: float = 1.0
+    # A question that names a day relative to its reference date ("early Thursday", "presented on Monday", "last
+    # night"; `index.periods.named_day`) is about that day: the prior's window starts there, and articles from
+    # before it, which cannot report that day's news, fade with this half-life in days (0: such days are ignored).
+    day_half_life: float = 1.0
     # Days after the reference date that still count as "before" it (dates can be a day off across time
     # zones); later articles fade with a half-life of one day, as a question cannot be about later news.
     future_grace: int = 0
@@ -388,13 +388,13 @@ def _add_time_votes(
 
 def _prior_shape(cfg: Ranking, filters: SearchFilters | None, query: str, as_of: date) -> Ranking:
     """The date prior's window for this question: the days it names (dated by `index.periods`), the days since
-    the weekday it names, or the default week."""
+    the day it names ("on Monday", "last night"), or the default week."""
     if filters is not None and filters.period_days:
         return replace(cfg, window=filters.period_days)
-    weekday = named_weekday(query, as_of) if cfg.weekday_half_life else None
-    if weekday is None:
+    day = named_day(query, as_of) if cfg.day_half_life else None
+    if day is None:
         return cfg
-    return replace(cfg, window=(as_of - weekday).days, half_life=cfg.weekday_half_life)
+    return replace(cfg, window=(as_of - day).days, half_life=cfg.day_half_life)
 
 
 def _best_matches(fused: dict[str, float], ids: list[str], top: int) -> np.ndarray:

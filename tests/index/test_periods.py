@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from index.periods import Period, named_period, named_weekday, names_only_a_time, without_periods
+from index.periods import Period, named_day, named_period, names_only_a_time, without_periods
 
 
 @pytest.mark.parametrize(
@@ -77,10 +77,15 @@ THURSDAY = date(2022, 9, 29)
         ("What did The Sunday Times report?", None),
         ("What will the Senate vote on next Monday?", None),  # a day to come
         ("Which show won the Emmy for drama?", None),
+        ("What happened in Kyiv last night?", date(2022, 9, 28)),
+        ("Who won yesterday's vote?", date(2022, 9, 28)),
+        ("Who plays tonight?", THURSDAY),
+        ("What did the storm do this morning and on Tuesday?", date(2022, 9, 27)),  # the earliest
+        ("How would sea levels change if emissions stopped today?", None),  # "today" as "nowadays"
     ],
 )
-def test_names_a_weekday_as_the_last_such_day(text: str, day: date | None) -> None:
-    assert named_weekday(text, THURSDAY) == day
+def test_names_a_day_relative_to_the_reference_date(text: str, day: date | None) -> None:
+    assert named_day(text, THURSDAY) == day
 
 
 def test_a_period_counts_its_days() -> None:

@@ -224,7 +224,7 @@ def test_a_question_naming_a_weekday_prefers_reports_from_that_day_on(store: Art
     assert _ids(searcher, "Which bridge did the river flood close on Thursday?", friday) == ["thursday", "wednesday"]
     # Without the weekday, or with weekdays ignored, both are this week's news and the better match wins.
     assert _ids(searcher, "Which bridge did the river flood close this week?", friday) == ["wednesday", "thursday"]
-    searcher.ranking = Ranking(weekday_half_life=0.0)
+    searcher.ranking = Ranking(day_half_life=0.0)
     assert _ids(searcher, "Which bridge did the river flood close on Thursday?", friday) == ["wednesday", "thursday"]
 
 
