@@ -16,7 +16,7 @@ from bot.sentences import words
 from bot.types import Answer
 from index.periods import Period, named_period
 from index.roundups import is_roundup
-from index.sentences import is_editors_note, is_question, quote_spans
+from index.sentences import is_question, quote_spans
 from index.types import Passage
 
 
@@ -46,12 +46,9 @@ def _in(period: Period | None, published_at: str) -> bool:
 
 def _opening_sentence(text: str) -> str:
     """The story's first sentence of at least four words, without its dateline: not a question, and not in an
-    editor's note to readers ("Editor's Note: For more on the fires, watch …")."""
-    for paragraph in text.split("\n\n"):
-        if is_editors_note(paragraph):
-            continue
-        for start, end in quote_spans(paragraph):
-            sentence = paragraph[start:end]
-            if len(words(sentence)) >= 4 and not is_question(sentence):
-                return sentence
+    editor's note to readers ("Editor's Note: For more on the fires, watch …"; `quote_spans` leaves those out)."""
+    for start, end in quote_spans(text):
+        sentence = text[start:end]
+        if len(words(sentence)) >= 4 and not is_question(sentence):
+            return sentence
     return ""

@@ -54,7 +54,7 @@ _STANDALONE = {
 _PROMO_RULES = [
     r"^(?:read|see|watch) more\b",  # "Read more: …", "READ MORE: Artemis I by the numbers"
     r"(?:\.\.\.|…)\s*read more$",  # truncated teasers and author boxes: "… Read more"
-    r"^(?:more|related|also read|read also|see also|recommended|watch|video|listen|gallery)\s*:",
+    r"^(?:📸\s*)?(?:more|related|also read|read also|see also|recommended|watch|video|listen|gallery|photos?)\s*:",
     r"\bsign(?:ing)? up\b.*\b(?:newsletter|inbox|text (?:message )?(?:alerts|updates))\b",
     r"\bsign up (?:(?:right|now) )?here\b",
     r"\bnewsletter\b.*\b(?:sign up|subscribe|inbox|subscriber)\b",
@@ -97,6 +97,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[A-Z])")
 # headline, no full stop ("Bye-bye IE:Microsoft to say goodbye to IE …", "Fact check:'Megabats' exist …"). The
 # missing space tells it from reporting ("Note: the vote …"), and a letter after the colon from a time ("12:43").
 _RELATED_LINK = re.compile(r"^[^:\s][^:]{0,68}[^:\s\d]:[\"“‘'A-Za-z][^\n]{8,230}(?<![.!])$")
+
+# CNN's embedded photo galleries: every caption ends "Hide Caption 3 of 226", whatever story the gallery is about
+# ("Photos: Russia invades Ukraine …" inside a report on a vlogger). Captions are not the story's reporting.
+_GALLERY_CAPTION = re.compile(r"\bHide Caption \d+ of \d+\b")
+# CNN's embedded video player: "JUST WATCHED <another video's title> Replay More Videos ... MUST WATCH <title> 01:29".
+_VIDEO_EMBED = re.compile(
+    r"\s*JUST WATCHED\b.*?\bReplay More Videos\b.*?\bMUST WATCH\b.*?(?:\d{1,2}:)?\d{1,2}:\d{2}\b\s*"
+)
 
 # "Newsweek cover": the alt text of a magazine-cover image in a subscription box; case matters here.
 _COVER = re.compile(r"^[A-Z][\w&.']*(?: [A-Z][\w&.']*){0,2} [Cc]over$")
@@ -170,6 +178,10 @@ def _strip_furniture(line: str) -> str:
     """Return the line without furniture: "" when it is all furniture, else minus its promo sentences."""
     if "t.co/" in line or "pic.twitter.com/" in line:
         line = _POST_LINK.sub("", line).strip()
+    if "Hide Caption" in line and _GALLERY_CAPTION.search(line):
+        return ""
+    if "Replay More Videos" in line:
+        line = _VIDEO_EMBED.sub(" ", line).strip()
     if not any(ch.isalnum() for ch in line):  # rules like "___", "***", "♦"
         return ""
     if line.lower().rstrip(" .:!>»›…").strip() in _STANDALONE or _has_credit(line) or _COVER.match(line):

@@ -45,8 +45,26 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """`split_sentences`, each span starting after a story's dateline ("(CNN) ", "LONDON (AP) — "): what a quote
-    of the sentence shows."""
-    return [(start + len(leading_dateline(text[start:end])), end) for start, end in split_sentences(text)]
+    of the sentence shows. Sentences of an editor's note to readers are no part of the story and are left out
+    ("Editor's Note: Affected by the storm? … You also can text or WhatsApp your Ian stories to CNN …")."""
+    notes = _editors_notes(text)
+    return [
+        (start + len(leading_dateline(text[start:end])), end)
+        for start, end in split_sentences(text)
+        if not any(first <= start < last for first, last in notes)
+    ]
+
+
+def _editors_notes(text: str) -> list[tuple[int, int]]:
+    """Where the paragraphs of `text` that are editor's notes start and end."""
+    if "ditor" not in text:
+        return []
+    found, at = [], 0
+    for paragraph in text.split("\n\n"):
+        if is_editors_note(paragraph):
+            found.append((at, at + len(paragraph)))
+        at += len(paragraph) + 2
+    return found
 
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -60,6 +60,14 @@ def test_keeps_a_subheading_that_is_not_above_a_caption() -> None:
         "David Brennan is Newsweek's Diplomatic Correspondent covering world politics ... Read more",
         "Purchases you make through our links may earn us a commission.",
         "___",
+        # CNN's video player and photo galleries (the caption is another picture's, not this story's reporting)
+        "JUST WATCHED Dana Bash reacts to McCarthy's vow Replay More Videos ... MUST WATCH Dana Bash reacts 01:29",
+        "Photos: Russia invades Ukraine Young people swing in front of destroyed buildings in Borodyanka, Ukraine, on "
+        "June 15. Hide Caption 2 of 226",
+        "Photos: Britain's Prince Andrew Prince Andrew is seen in August 2017. Hide Caption 1 of 28 Photos: Britain's "
+        "Prince Andrew Prince Andrew was born February 19, 1960. Hide Caption 2 of 28",
+        "Photos: England wins Euro 2022 over Germany",
+        "📸 Photos: Trump's Mar-a-Lago estate searched by FBI.",
     ],
 )
 def test_drops_furniture_lines(line: str) -> None:
@@ -81,6 +89,8 @@ def test_drops_furniture_lines(line: str) -> None:
         "Note: The vote was delayed until Thursday",
         "The score at halftime was 21:14 in favour of the visitors",
         "He wrote:It was the best of times, it was the worst of times.",
+        "The photos show Prince Andrew in August 2017, his spokesman said.",
+        "He just watched the replay of the match on Sunday.",
     ],
 )
 def test_keeps_reporting_that_looks_a_bit_like_furniture(line: str) -> None:

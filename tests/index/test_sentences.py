@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.sentences import leading_dateline, split_sentences
+from index.sentences import leading_dateline, quote_spans, split_sentences
 
 
 def test_sentence_splitting_keeps_abbreviations_and_quotes() -> None:
@@ -29,3 +29,14 @@ def test_datelines_are_recognised_in_both_styles_and_names_are_not() -> None:
     assert leading_dateline("Barack Obama — the former president — said so.") == ""
     assert leading_dateline("US — China talks resumed.") == ""
     assert leading_dateline("Sen. Joe Manchin (D) of West Virginia agreed.") == ""
+
+
+def test_quotes_leave_out_datelines_and_editors_notes() -> None:
+    text = (
+        "Editor’s Note: Affected by the storm? You also can text or WhatsApp your Ian stories to CNN.\n\n"
+        "(CNN) Hurricane Ian smashed into Florida on Wednesday.\n\nMore than 1.9 million homes lost power."
+    )
+    assert [text[a:b] for a, b in quote_spans(text)] == [
+        "Hurricane Ian smashed into Florida on Wednesday.",
+        "More than 1.9 million homes lost power.",
+    ]
