@@ -9,6 +9,7 @@ cannot be a paragraph of reporting, and a promo sentence at the end of real text
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -100,7 +101,8 @@ _RELATED_LINK = re.compile(r"^[^:\s][^:]{0,68}[^:\s\d]:[\"“‘'A-Za-z][^\n]{8,
 
 # CNN's embedded photo galleries: every caption ends "Hide Caption 3 of 226", whatever story the gallery is about
 # ("Photos: Russia invades Ukraine …" inside a report on a vlogger). Captions are not the story's reporting.
-_GALLERY_CAPTION = re.compile(r"\bHide Caption \d+ of \d+\b")
+_GALLERY_CAPTION = re.compile(r"\s*\bHide Caption \d+ of \d+\b\s*")
+_PHOTOS_HEADER = re.compile(r"^(?:📸\s*)?(?:Photos?:\s*)+")
 # CNN's embedded video player: "JUST WATCHED <another video's title> Replay More Videos ... MUST WATCH <title> 01:29".
 _VIDEO_EMBED = re.compile(
     r"\s*JUST WATCHED\b.*?\bReplay More Videos\b.*?\bMUST WATCH\b.*?(?:\d{1,2}:)?\d{1,2}:\d{2}\b\s*"
@@ -125,7 +127,30 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 def clean_text(text: str) -> str:
-    """Normalise whitespace, drop page-furniture lines and return paragraphs separated by blank lines."""
+    """Normalise whitespace, drop page-furniture lines and return paragraphs separated by blank lines.
+
+    A page that is nothing but a photo gallery keeps its captions: they are all the text it has."""
+    cleaned = _clean(text)
+    if not cleaned and "Hide Caption" in text:
+        return _clean(_gallery_captions(text))
+    return cleaned
+
+
+def _gallery_captions(text: str) -> str:
+    """A gallery's captions as paragraphs, without "Photos: <the gallery's title>" and "Hide Caption 3 of 226"."""
+    captions = [
+        _PHOTOS_HEADER.sub("", caption).strip()
+        for line, _ in _lines(text)
+        for caption in _GALLERY_CAPTION.split(line)
+    ]
+    captions = [c for c in captions if c]
+    # The gallery's title opens every caption ("Russia invades Ukraine Young people swing …"); no mark ends it,
+    # so it is the words all captions start with.
+    title = len(os.path.commonprefix([c.split() for c in captions])) if len(captions) > 1 else 0
+    return "\n\n".join(" ".join(c.split()[title:]) for c in captions)
+
+
+def _clean(text: str) -> str:
     lines = _lines(text)
     kept = [_strip_furniture(line) for line, _ in lines]
     _drop_caption_titles(lines, kept)

@@ -246,3 +246,19 @@ def test_html_title_falls_back_to_title_tag_without_site_suffix() -> None:
 def test_junk_class_on_the_article_wrapper_does_not_remove_the_article() -> None:
     html = '<body><div class="story has-comments"><p>' + "Real reporting. " * 20 + "</p></div></body>"
     assert html_to_article(html).text.startswith("Real reporting.")
+
+
+def test_a_page_that_is_only_a_gallery_keeps_its_captions_without_the_furniture() -> None:
+    page = (
+        "Photos: Russia invades Ukraine Young people swing in front of destroyed buildings in Borodyanka, on June 15. "
+        "Hide Caption 1 of 3\n\n"
+        "Photos: Russia invades Ukraine A bomb disposal expert looks at a shell near Kharkiv on June 15. Hide Caption "
+        "2 of 3 Photos: Russia invades Ukraine Rockets are seen at dawn in Kharkiv. Hide Caption 3 of 3"
+    )
+    assert clean_text(page) == (
+        "Young people swing in front of destroyed buildings in Borodyanka, on June 15.\n\n"
+        "A bomb disposal expert looks at a shell near Kharkiv on June 15.\n\n"
+        "Rockets are seen at dawn in Kharkiv."
+    )
+    # Inside a report, the same gallery is furniture.
+    assert clean_text("The vlogger filmed the streets of Kyiv.\n\n" + page) == "The vlogger filmed the streets of Kyiv."
