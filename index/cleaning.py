@@ -49,7 +49,7 @@ _STANDALONE = {
     "read full story", "read more", "about the writer", "about the author", "story continues below",
     "story continues below advertisement", "most read", "most popular", "trending", "recommended",
     "recommended for you", "up next", "copy link", "link copied", "related", "related articles",
-    "related stories", "more stories", "listen to this article",
+    "related stories", "more stories", "listen to this article", "what everyone's talking about",
 }  # fmt: skip
 
 _PROMO_RULES = [
@@ -75,12 +75,25 @@ _PROMO_RULES = [
     r"\ball rights reserved\b",
     r"^(?:©|copyright\b)",
     r"^video ad feedback\b",  # CNN's video player: "Video Ad Feedback 02:08 - Source: CNN …"
+    # Credits, sponsors and section furniture: "Contributing: Brian Truitt, Rasha Ali", "From USA TODAY Network and
+    # wire reports", "Follow every game: Live MLB Scores", "Here's what you need to know to Get Up to Speed …".
+    r"^contributing\s*:",
+    r"^from usa today network\b",
+    r"^follow every game\b",
+    r"\bget up to speed and on with your day\b",
+    r"\b(?:a|our) (?:usa today )?content partner\b",
+    r"\bits content is produced independently\b",
+    r"\bcheck your local forecast\b",
+    r"\b(?:our|usa today)\b.{0,60}\b(?:supported|made possible) in part by a grant\b",
+    r"\bdoes not provide editorial input\b",
+    r"\bhave all your shopping needs covered\b",
 ]
 # Python scans unanchored case-insensitive patterns slowly; a substring check first keeps a 35 MB corpus fast.
 # Every unanchored rule above contains one of these hints.
 _PROMO_HINTS = (
     "sign", "newsletter", "subscri", "journalism", "inbox", "version of", " us on ", "@", "click here",
-    "commission", "prices were", "rights reserved", "read more",
+    "commission", "prices were", "rights reserved", "read more", "up to speed", "content partner",
+    "produced independently", "local forecast", "by a grant", "editorial input", "shopping needs",
 )  # fmt: skip
 _PROMO_ANCHORED = re.compile("|".join(r for r in _PROMO_RULES if r.startswith("^")), re.IGNORECASE)
 _PROMO_FLOATING = re.compile("|".join(r for r in _PROMO_RULES if not r.startswith("^")), re.IGNORECASE)
@@ -185,7 +198,7 @@ def _lines(text: str) -> list[tuple[str, bool]]:
 
 def _is_promo(text: str) -> bool:
     """Say whether a line or sentence matches a promo rule."""
-    if _PROMO_ANCHORED.search(text):
+    if _PROMO_ANCHORED.match(text):  # every rule in it starts at the start
         return True
     lower = text.lower()
     return any(hint in lower for hint in _PROMO_HINTS) and bool(_PROMO_FLOATING.search(text))

@@ -67,6 +67,21 @@ def test_keeps_a_subheading_that_is_not_above_a_caption() -> None:
         "Photos: Britain's Prince Andrew Prince Andrew is seen in August 2017. Hide Caption 1 of 28 Photos: Britain's "
         "Prince Andrew Prince Andrew was born February 19, 1960. Hide Caption 2 of 28",
         "Photos: England wins Euro 2022 over Germany",
+        # credits, sponsors, section furniture
+        "Contributing: Brian Truitt, Rasha Ali, Charles Trepany",
+        "From USA TODAY Network and wire reports",
+        "Follow every game: Live MLB Scores",
+        "Here's what you need to know to Get Up to Speed and On with Your Day.",
+        "24/7 Wall Street is a USA TODAY content partner offering financial news and commentary. Its content is "
+        "produced independently of USA TODAY.",
+        "🌤 What's the weather up to in your neck of the woods? Check your local forecast here.",
+        "Our fact-check work is supported in part by a grant from Facebook.",
+        "Health and patient safety coverage at USA TODAY is made possible in part by a grant from the Masimo "
+        "Foundation for Ethics, Innovation and Competition in Healthcare. The Masimo Foundation does not provide "
+        "editorial input.",
+        "The product experts at Reviewed have all your shopping needs covered. Follow Reviewed on Facebook, Twitter, "
+        "Instagram, TikTok or Flipboard for the latest deals, product reviews and more.",
+        "What everyone's talking about",
         "📸 Photos: Trump's Mar-a-Lago estate searched by FBI.",
     ],
 )
@@ -91,6 +106,9 @@ def test_drops_furniture_lines(line: str) -> None:
         "He wrote:It was the best of times, it was the worst of times.",
         "The photos show Prince Andrew in August 2017, his spokesman said.",
         "He just watched the replay of the match on Sunday.",
+        "The study was supported in part by a grant from the National Institutes of Health, the authors said.",
+        "Forecasters said the storm would get up to speed as it crossed the Gulf.",
+        "The council's content moderation rules drew complaints from contributing editors.",
     ],
 )
 def test_keeps_reporting_that_looks_a_bit_like_furniture(line: str) -> None:
