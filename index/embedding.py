@@ -18,6 +18,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import Field
 
 from config.errors import ConfigError
+from index.memory import trim_heap
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -174,16 +175,7 @@ def release_memory() -> None:
     """
     with _lock:
         _sessions.clear()
-    _trim_heap()
-
-
-def _trim_heap() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        pass
+    trim_heap()
 
 
 def _workers() -> ThreadPoolExecutor:

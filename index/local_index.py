@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from index.keyword import KeywordIndex, terms
+from index.memory import trim_heap
 from index.roundups import is_roundup
 from index.store import ArticleStore
 from index.types import Passage
@@ -224,7 +225,7 @@ class LocalIndex:
             self.articles.pop(article_id, None)
 
     def _append(self, rows: Iterable[tuple[str, str, dict[str, Any], Sequence[float]]]) -> None:
-        ids, arts, srcs, dates, pos, texts, spans, vecs, docs = [], [], [], [], [], [], [], [], []
+        ids, arts, srcs, dates, pos, texts, spans, vecs, rows_kw = [], [], [], [], [], [], [], [], []
         for chunk_id, text, meta, vector in rows:
             article_id = str(meta.get("article_id", ""))
             ids.append(chunk_id)
@@ -236,7 +237,7 @@ class LocalIndex:
             spans.append((int(meta.get("start", 0) or 0), int(meta.get("end", 0) or 0)))
             vecs.append(np.asarray(vector, dtype=np.float32))
             title = str(meta.get("title", ""))
-            docs.append(terms(keyword_text(title, text or "")))
+            rows_kw.append(self.keyword.row(terms(keyword_text(title, text or ""))))
             self.articles[article_id] = (
                 title, str(meta.get("published_at", "")), str(meta.get("url", "")), str(meta.get("path", ""))
             )
@@ -251,7 +252,7 @@ class LocalIndex:
         self.spans = np.concatenate([self.spans, np.array(spans, dtype=np.int32).reshape(-1, 2)])
         new = np.vstack(vecs)
         self.vectors = new if self.vectors.size == 0 else np.vstack([self.vectors, new])
-        self.keyword.add(docs)
+        self.keyword.add_rows(rows_kw)
         self._changed()
 
     # Saving and loading
@@ -346,6 +347,7 @@ def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple
         while True:
             result = store.chunks.get(include=include, limit=_PAGE, offset=offset)
             yield from _rows(result)
+            trim_heap()
             if len(result["ids"]) < _PAGE:
                 return
             offset += _PAGE
@@ -354,6 +356,9 @@ def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple
             page = article_ids[start : start + _FETCH_ARTICLES]
             where = {"article_id": page[0]} if len(page) == 1 else {"article_id": {"$in": page}}
             yield from _rows(store.chunks.get(where=where, include=include))
+            # Each page leaves megabytes of freed heap that glibc would keep: over 16,000 chunks, 140 MB at the
+            # peak of an ingest (BENCHMARKS.md, "Memory").
+            trim_heap()
 
 
 def _rows(result: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], Any]]:
