@@ -156,26 +156,18 @@ class KeywordIndex:
 
     def add(self, documents: Iterable[Sequence[str]]) -> None:
         """Append documents (already split into terms) as new rows."""
-        self.add_rows(self.row(doc) for doc in documents)
-
-    def row(self, document: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """One document's distinct term ids and their counts: a row for `add_rows`. Far smaller than its list of
-        terms, so callers that gather many documents keep rows, not terms (a 16,000-chunk update's terms took
-        about 190 MB)."""
-        coded = np.fromiter((self._term_id(t) for t in document), dtype=np.int32, count=len(document))
-        unique, tf = np.unique(coded, return_counts=True)
-        return unique.astype(np.int32), tf.astype(np.float32)
-
-    def add_rows(self, rows: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Append rows made by `row`."""
-        ids, counts = [], []
-        for term_ids, tfs in rows:
-            ids.append(term_ids)
-            counts.append(tfs)
-        if not ids:
+        lengths: list[int] = []
+        ids: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for doc in documents:
+            coded = np.fromiter((self._term_id(t) for t in doc), dtype=np.int32, count=len(doc))
+            unique, tf = np.unique(coded, return_counts=True)
+            ids.append(unique.astype(np.int32))
+            counts.append(tf.astype(np.float32))
+            lengths.append(len(unique))
+        if not lengths:
             return
-        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
-        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths)])
+        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths, dtype=np.int64)])
         self.term_ids = np.concatenate([self.term_ids, *ids])
         self.tfs = np.concatenate([self.tfs, *counts])
         self._csc = None

@@ -225,7 +225,7 @@ class LocalIndex:
             self.articles.pop(article_id, None)
 
     def _append(self, rows: Iterable[tuple[str, str, dict[str, Any], Sequence[float]]]) -> None:
-        ids, arts, srcs, dates, pos, texts, spans, vecs, rows_kw = [], [], [], [], [], [], [], [], []
+        ids, arts, srcs, dates, pos, texts, spans, vecs, docs = [], [], [], [], [], [], [], [], []
         for chunk_id, text, meta, vector in rows:
             article_id = str(meta.get("article_id", ""))
             ids.append(chunk_id)
@@ -237,7 +237,7 @@ class LocalIndex:
             spans.append((int(meta.get("start", 0) or 0), int(meta.get("end", 0) or 0)))
             vecs.append(np.asarray(vector, dtype=np.float32))
             title = str(meta.get("title", ""))
-            rows_kw.append(self.keyword.row(terms(keyword_text(title, text or ""))))
+            docs.append(terms(keyword_text(title, text or "")))
             self.articles[article_id] = (
                 title, str(meta.get("published_at", "")), str(meta.get("url", "")), str(meta.get("path", ""))
             )
@@ -252,7 +252,7 @@ class LocalIndex:
         self.spans = np.concatenate([self.spans, np.array(spans, dtype=np.int32).reshape(-1, 2)])
         new = np.vstack(vecs)
         self.vectors = new if self.vectors.size == 0 else np.vstack([self.vectors, new])
-        self.keyword.add_rows(rows_kw)
+        self.keyword.add(docs)
         self._changed()
 
     # Saving and loading
@@ -356,8 +356,8 @@ def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple
             page = article_ids[start : start + _FETCH_ARTICLES]
             where = {"article_id": page[0]} if len(page) == 1 else {"article_id": {"$in": page}}
             yield from _rows(store.chunks.get(where=where, include=include))
-            # Each page leaves megabytes of freed heap that glibc would keep: over 16,000 chunks, 140 MB at the
-            # peak of an ingest (BENCHMARKS.md, "Memory").
+            # Each page leaves megabytes of freed heap that glibc would keep: reading 16,000 chunks after a large
+            # update, about 125 MB of the ingest's peak (BENCHMARKS.md, "Memory").
             trim_heap()
 
 
