@@ -50,16 +50,16 @@ WEEKDAY_AS_TIME = re.compile(
 )
 
 
-# "yesterday", "last night", "tonight": a day counted back from the reference date. Not "today", which as often means
-# "nowadays" ("if the world stopped burning fossil fuels today").
+# "yesterday", "last night", "tonight", "this morning": a day counted back from the reference date. Not "today",
+# which as often means "nowadays" ("if the world stopped burning fossil fuels today").
 _DAYS_BACK = {"yesterday": 1, "last night": 1, "tonight": 0, "this morning": 0}
 _DAY_BACK = re.compile(rf"\b({'|'.join(_DAYS_BACK)})\b", re.IGNORECASE)
 
 
 def named_day(text: str, as_of: date) -> date | None:
     """The earliest day `text` names relative to `as_of`, the question's reference date: by its weekday ("early
-    Thursday", "on Monday": the last such day up to `as_of`), or as "yesterday", "last night", "tonight"; None if it
-    names none."""
+    Thursday", "on Monday": the last such day up to `as_of`), or as "yesterday", "last night", "tonight", "this
+    morning"; None if it names none."""
     found = [
         as_of - timedelta(days=(as_of.weekday() - WEEKDAYS.index(match[1].lower())) % 7)
         for match in WEEKDAY_AS_TIME.finditer(text)
