@@ -67,6 +67,7 @@ class _Candidate:
     score: float = 0.0
     lead: bool = False  # among the article's opening sentences
     position: int = 0  # which sentence of the passage (in quote_spans order)
+    offset: int = 0  # where the sentence starts in its article's text
 
     @property
     def lead_bonus(self) -> float:
@@ -138,7 +139,7 @@ class ExtractiveWriter:
             quoted = {s.first.sentence.lower() for s in statements}
             first = with_context(statements[0].first, set(content_terms(question)), quoted)
             claims[0] = replace(claims[0], sentence=first)
-        return number_citations(question, claims)
+        return number_citations(question, in_reading_order(statements, claims))
 
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
@@ -171,7 +172,9 @@ class ExtractiveWriter:
                     hit = sum(2.0 if t in q_strong else 1.0 for t in q_terms & s_terms)
                     lexical = hit / weight
                 lead = passage.start + start < LEAD_CHARS
-                candidates.append(_Candidate(passage, sentence, lexical, lead=lead, position=position))
+                candidates.append(
+                    _Candidate(passage, sentence, lexical, lead=lead, position=position, offset=passage.start + start)
+                )
         if not candidates:
             return []
         candidates.sort(key=lambda c: c.lexical + 0.5 * c.passage.score + c.lead_bonus, reverse=True)
@@ -186,6 +189,7 @@ class ExtractiveWriter:
                 + _cue_bonus(question, c.sentence),
                 c.lead,
                 c.position,
+                c.offset,
             )
             for c, sem in zip(head, semantic, strict=True)
         ]
@@ -217,6 +221,25 @@ class ExtractiveWriter:
                 self._vectors.move_to_end(sentence)
                 found.append(self._vectors[sentence])
             return found
+
+
+def in_reading_order(statements: Sequence[_Statement], claims: Sequence[Claim]) -> list[Claim]:
+    """The claims (one per statement) grouped by article, articles in the order they first come, and each
+    article's claims in the order its text makes them.
+
+    Best first decides which sentences are quoted and which article leads, but three sentences of one report read
+    best as the report tells them: "The Lightning won the last two Stanley Cups in 2020 and 2021" matches "Who won
+    the 2022 Stanley Cup?" better than the lede does, yet comes after the lede that says the Avalanche won.
+    """
+    first_seen: dict[str, int] = {}
+    for i, statement in enumerate(statements):
+        first_seen.setdefault(statement.first.passage.article_id, i)
+
+    def place(i: int) -> tuple[int, int]:
+        first = statements[i].first
+        return first_seen[first.passage.article_id], first.offset
+
+    return [claims[i] for i in sorted(range(len(statements)), key=place)]
 
 
 def best_score(ranked: Sequence[_Candidate]) -> float:

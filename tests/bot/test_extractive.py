@@ -136,6 +136,26 @@ def test_an_articles_opening_sentence_comes_before_an_equal_match_further_down()
     assert answer.text.startswith("The Colorado Avalanche won the Stanley Cup on Sunday night")
 
 
+def test_one_reports_sentences_are_quoted_in_the_order_it_tells_them() -> None:
+    mustard = _passage("fr", "France's supermarkets used to stock plenty of mustard, the condiment the country loves "
+                             "most. Farmers blame the drought. But supermarket shelves across France are now empty of "
+                             "it, sparking outrage across the country.")
+    shoppers = _passage("us", "Shoppers say supermarkets in France are struggling to stock the condiment.", score=0.8)
+    question = "Supermarkets in France are struggling to stock which condiment, sparking outrage across the country?"
+    writer = ExtractiveWriter()
+    ranked = [(c.passage.article_id, c.sentence[:6]) for c in writer.rank_sentences(question, [mustard, shoppers])]
+    # Best first, the report's "But … now empty of it" comes before the sentence it follows, and the other
+    # outlet's sentence between the two.
+    assert ranked[:3] == [("fr", "But su"), ("us", "Shoppe"), ("fr", "France")]
+    answer = writer.write(question, [mustard, shoppers])
+    assert answer.text == (
+        "France's supermarkets used to stock plenty of mustard, the condiment the country loves most [1]. "
+        "But supermarket shelves across France are now empty of it, sparking outrage across the country [1]. "
+        "Shoppers say supermarkets in France are struggling to stock the condiment [2]."
+    )
+    assert answer.citations[0].quote.startswith("France's supermarkets") and "… But" in answer.citations[0].quote
+
+
 def test_asked_for_the_latest_the_newest_report_leads() -> None:
     trial = replace(_passage("trial", "Brittney Griner was sentenced to nine years in a Russian court on Thursday.",
                              score=0.62), published_at="2022-08-04")
