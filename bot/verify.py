@@ -41,6 +41,7 @@ from typing import Any
 
 from bot.citations import citation_for
 from bot.extractive import abstention
+from bot.instructions import gives_instructions
 from bot.sentences import content_terms, split_sentences
 from bot.types import Answer, Citation
 from index.types import Passage
@@ -60,13 +61,6 @@ _SENTINEL = re.compile(r"\bthe (?:articles|sources) (?:don['’]t|do not) say\b"
 _ONE_MARKER = r"\[\s*(?:sources?\s*)?(\d+(?:\s*(?:,|;|-|–|and)\s*(?:sources?\s*)?\d+)*)\s*\]"
 _MARKER = re.compile(r"\s*" + _ONE_MARKER, re.IGNORECASE)
 _LEADING_MARKERS = re.compile(rf"^(?:{_ONE_MARKER}\s*)+", re.IGNORECASE)
-# Imperatives aimed at an AI reader: an article's text is data, so such a sentence can never support a claim.
-_INJECTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,60}\b(instructions?|prompts?|rules|guidelines)\b"
-    r"|\b(system prompt|you are (?:an? )?(?:ai|assistant|language model|chatbot))\b"
-    r"|\b(?:reply|respond|answer|say)\s+(?:only\s+)?(?:with\s+)?[\"'“]?(?-i:[A-Z]{4,})\b",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +120,7 @@ def is_connective(claim: str) -> bool:
 def evidence_sentences(passage_text: str) -> list[str]:
     """The passage's sentences, without those that address an AI reader."""
     sentences = [passage_text[s:e] for s, e in split_sentences(passage_text)]
-    return [s for s in sentences if not _INJECTION.search(s)]
+    return [s for s in sentences if not gives_instructions(s)]
 
 
 def lexical_support(claim: str, evidence: str) -> float:
