@@ -33,6 +33,9 @@ class Claim:
     sentence: str
     passage: Passage
     echoes: tuple[tuple[str, Passage], ...] = ()
+    # What the answer shows of `sentence` when less than all of it ("… set up a secure hotline …"); the citation
+    # still quotes the whole sentence.
+    shown: str = ""
 
 
 def number_citations(
@@ -54,7 +57,7 @@ def number_citations(
                 quotes[passage.article_id].append(sentence)
             if n not in cited:
                 cited.append(n)
-        parts.append(_cite(claim.sentence, cited))
+        parts.append(_cite(claim.shown or claim.sentence, cited))
     citations = tuple(
         citation_for(n, first_passage[article_id], " … ".join(quotes[article_id]))
         for article_id, n in numbers.items()

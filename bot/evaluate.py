@@ -1,7 +1,9 @@
 """`newsbot eval`: measure retrieval (article hit@k, MRR), extractive answers and latency on a question set.
 
 Questions follow the RealTimeQA dev_questions.jsonl schema: `id, question, answer, question_date,
-evidence_article_ids`. Retrieval is scored at article level for questions with evidence ids; answers for all.
+evidence_article_ids`, and may carry `"answerable": false` for questions the articles can't answer (the answer
+should then abstain or say what is missing). Retrieval is scored at article level for questions with evidence ids;
+answers for all.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Question:
     answer: str
     question_date: date | None
     evidence: tuple[str, ...]
+    answerable: bool = True
 
 
 @dataclass
@@ -60,6 +63,16 @@ class QuestionResult:
     answer_correct: bool
     retrieval_ms: float
     answer_ms: float
+    # Whether the gold answer is in the answer's first sentence: what a reader sees before reading on.
+    first_sentence_correct: bool = False
+    answerable: bool = True
+    # What the answer says the articles don't cover (see Answer.missing).
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def declined(self) -> bool:
+        """Whether the answer abstained or said what the articles don't cover."""
+        return self.abstained or bool(self.missing)
 
 
 @dataclass
@@ -78,6 +91,14 @@ class Report:
     abstention_rate: float
     retrieval_ms: dict[str, float]
     answer_ms: dict[str, float]
+    gold_in_first_sentence: float = 0.0
+    # Characters of the answers that didn't abstain.
+    answer_chars: dict[str, float] = field(default_factory=dict)
+    # Answerable questions whose gold article is among the passages' articles (top k): the answers should come.
+    abstention_when_gold_retrieved: float | None = None
+    unanswerable: int = 0
+    # Questions marked `"answerable": false` that abstained or said what was missing.
+    declined_unanswerable: float | None = None
     results: list[QuestionResult] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -106,6 +127,7 @@ def load_questions(path: Path, limit: int | None = None) -> list[Question]:
                     answer=str(record.get("answer") or ""),
                     question_date=date.fromisoformat(day[:10]) if day else None,
                     evidence=tuple(str(a) for a in record.get("evidence_article_ids") or ()),
+                    answerable=bool(record.get("answerable", True)),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -178,19 +200,36 @@ def evaluate(
                 answer_correct=not answer.abstained and contains_answer(answer.text, q.answer),
                 retrieval_ms=(retrieved - started) * 1000,
                 answer_ms=(answered - started) * 1000,
+                first_sentence_correct=not answer.abstained and contains_answer(first_sentence(answer.text), q.answer),
+                answerable=q.answerable,
+                missing=list(answer.missing),
             )
         )
     return summarize(results, mode, use_dates)
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of an answer's text (a quote cut at its start opens with "… ", which ends nothing)."""
+    from bot.sentences import split_sentences
+
+    text = text.removeprefix("… ")
+    spans = split_sentences(text)
+    return text[spans[0][0] : spans[0][1]] if spans else ""
+
+
 def summarize(results: list[QuestionResult], mode: str, use_dates: bool) -> Report:
-    """Aggregate per-question results."""
+    """Aggregate per-question results; answer quality is measured on answerable questions only."""
+    unanswerable = [r for r in results if not r.answerable]
+    results_all, results = results, [r for r in results if r.answerable]
     gold = [r for r in results if r.evidence]
     hits = {f"hit@{k}": _mean([r.rank is not None and r.rank <= k for r in gold]) for k in KS}
     mrr = _mean([1.0 / r.rank if r.rank else 0.0 for r in gold]) if gold else None
     answered = [r for r in results if not r.abstained]
-    retrieval = [r.retrieval_ms for r in results]
-    full = [r.answer_ms for r in results]
+    retrieval = [r.retrieval_ms for r in results_all]
+    full = [r.answer_ms for r in results_all]
+    lengths = [float(len(r.answer)) for r in answered]
+    # The writer sees the top k passages, at most two an article: gold within the first k articles was retrieved.
+    reachable = [r for r in gold if r.rank is not None and set(r.evidence) & set(r.top_articles[:5])]
     return Report(
         questions=len(results),
         with_evidence=len(gold),
@@ -204,7 +243,12 @@ def summarize(results: list[QuestionResult], mode: str, use_dates: bool) -> Repo
         abstention_rate=_mean([r.abstained for r in results]),
         retrieval_ms={"p50": percentile(retrieval, 50), "p95": percentile(retrieval, 95)},
         answer_ms={"p50": percentile(full, 50), "p95": percentile(full, 95)},
-        results=results,
+        gold_in_first_sentence=_mean([r.first_sentence_correct for r in results]),
+        answer_chars={"p50": percentile(lengths, 50), "p90": percentile(lengths, 90)},
+        abstention_when_gold_retrieved=_mean([r.abstained for r in reachable]) if reachable else None,
+        unanswerable=len(unanswerable),
+        declined_unanswerable=_mean([r.declined for r in unanswerable]) if unanswerable else None,
+        results=results_all,
     )
 
 
@@ -212,7 +256,8 @@ def render(report: Report) -> str:
     """The metrics as a terminal table."""
     dates = "question dates" if report.dates else "no dates"
     lines = [
-        f"{report.questions} questions ({report.with_evidence} with evidence articles), mode {report.mode}, {dates}",
+        f"{report.questions} questions ({report.with_evidence} with evidence articles), mode {report.mode}, {dates}"
+        + (f"; {report.unanswerable} more marked unanswerable" if report.unanswerable else ""),
         "",
         f"{'metric':<34}{'value':>10}",
         f"{'-' * 44}",
@@ -225,7 +270,15 @@ def render(report: Report) -> str:
     lines.append(f"{'answer contains gold (all)':<34}{report.answer_contains_gold:>10.3f}")
     if report.answer_contains_gold_answered is not None:
         lines.append(f"{'answer contains gold (answered)':<34}{report.answer_contains_gold_answered:>10.3f}")
+    lines.append(f"{'gold in the first sentence':<34}{report.gold_in_first_sentence:>10.3f}")
     lines.append(f"{'abstention rate':<34}{report.abstention_rate:>10.3f}")
+    if report.abstention_when_gold_retrieved is not None:
+        lines.append(f"{'abstention, gold article in top 5':<34}{report.abstention_when_gold_retrieved:>10.3f}")
+    if report.answer_chars:
+        lines.append(f"{'answer characters p50 / p90':<34}{_pair(report.answer_chars, 'p90'):>10}")
+    if report.declined_unanswerable is not None:
+        label = f"declined, {report.unanswerable} unanswerable"
+        lines.append(f"{label:<34}{report.declined_unanswerable:>10.3f}")
     lines.append(f"{'retrieval ms p50 / p95':<34}{_pair(report.retrieval_ms):>10}")
     lines.append(f"{'retrieval+answer ms p50 / p95':<34}{_pair(report.answer_ms):>10}")
     return "\n".join(lines)
@@ -257,12 +310,13 @@ def _extractive_writer(service: Any) -> Any:
     for writer in (service.writer, service.fallback):
         if isinstance(writer, ExtractiveWriter):
             return writer
-    return ExtractiveWriter(service.searcher.embed_model)
+    searcher = service.searcher
+    return ExtractiveWriter(searcher.embed_model, article_text=searcher.article_text)
 
 
 def _mean(values: Sequence[float | bool]) -> float:
     return sum(float(v) for v in values) / len(values) if values else 0.0
 
 
-def _pair(values: dict[str, float]) -> str:
-    return f"{values['p50']:.0f} / {values['p95']:.0f}"
+def _pair(values: dict[str, float], high: str = "p95") -> str:
+    return f"{values['p50']:.0f} / {values[high]:.0f}"

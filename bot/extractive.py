@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from bot.answer_kinds import holds_answer, names_a_person
 from bot.citations import Claim, number_citations
+from bot.coverage import evidence, mentions, share, unmentioned
+from bot.followup import is_follow_up, topic_query
 from bot.headlines import headlines
+from bot.instructions import gives_instructions
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
 from bot.types import Answer, Turn
-from index.keyword import asks_for_latest
-from index.periods import named_period, names_only_a_time
+from index.query import Query, Subject, parse
 from index.sentences import is_question, quote_spans
 from index.types import Passage
 
@@ -38,6 +41,11 @@ _SEMANTIC_CANDIDATES = 5
 # Sentence vectors kept between questions: popular articles are asked about again and again.
 _CACHE_SIZE = 20_000
 MAX_SENTENCES = 3
+# Of the words a question asks with (not its names), more than this share missing from the article the answer would
+# quote means the article doesn't say what was asked.
+MAX_UNSAID_SHARE = 0.5
+# A first sentence longer than this is cut to the clauses that answer (a verbatim quote with "…" where cut).
+LONG_SENTENCE = 220
 # Two sentences sharing this share of their content words (Jaccard) state the same thing — reports of one event
 # often repeat a wire sentence almost word for word — unless the later one names a name or number the first lacks
 # ("Georgia's contest is also heading to a runoff …"). An echo is cited beside the first, not quoted again.
@@ -47,6 +55,9 @@ ECHO_SIMILARITY = 0.6
 # questions the gold answer appeared in 0.7–2.9 points more answers, on both halves, with and without dates
 # (bench/RETRIEVAL_RESULTS.md, "Lede sentences").
 LEAD_BONUS = 0.1
+import os
+
+_LEXICAL_BY_SUBJECTS = os.environ.get("NB_LEX") == "subjects"
 LEAD_CHARS = 400
 
 
@@ -57,6 +68,44 @@ def abstention(question: str) -> Answer:
         abstained=True,
         question=question,
     )
+
+
+def not_covered(question: str, mentioned: Sequence[Subject], missing: Sequence[Subject]) -> Answer:
+    """The reply when the articles don't mention part of what the question is about: it says which part."""
+    absent = _listing([_shown(s) for s in missing], "or")
+    if mentioned:
+        named = _listing([_shown(s) for s in mentioned[:3]], "and")
+        text = f"The articles mention {named}, but nothing about {absent}."
+    else:
+        text = f"The articles say nothing about {absent}."
+    return Answer(text=text, abstained=True, question=question, missing=tuple(s.text for s in missing))
+
+
+def _shown(subject: Subject) -> str:
+    return subject.text if subject.kind != "term" else f"“{subject.text}”"
+
+
+def _listing(items: Sequence[str], last: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the passages hold for a question; `ExtractiveWriter.decline` decides from it whether they answer."""
+
+    query: Query
+    ranked: list[_Candidate]  # sentences of the articles that name what the question names, best first
+    named: list[Subject]  # the question's names and years
+    missing: list[Subject]  # of those, what no passage's article mentions
+    best: float  # the best plain sentence score
+    passage_best: float  # the best passage score
+    asked: list[Subject]  # the words the question asks with
+    unsaid: list[Subject]  # of those, what the article to quote doesn't mention
+    unsaid_part: str = ""  # a second part of the question that article doesn't touch at all
+
+    @property
+    def unsaid_share(self) -> float:
+        return len(self.unsaid) / len(self.asked) if self.asked else 0.0
 
 
 @dataclass(frozen=True)
@@ -109,8 +158,13 @@ class ExtractiveWriter:
         min_sentence_score: float = MIN_SENTENCE_SCORE,
         max_sentences: int = MAX_SENTENCES,
         neighbours: bool = True,
+        article_text: Callable[[str], str] | None = None,
+        max_unsaid_share: float = MAX_UNSAID_SHARE,
     ) -> None:
+        self.max_unsaid_share = max_unsaid_share
         self.embed_model = embed_model
+        # The whole text of an article by id, to look up what a question names beyond the retrieved passages.
+        self.article_text = article_text
         self.min_passage_score = min_passage_score
         self.min_sentence_score = min_sentence_score
         self.max_sentences = max_sentences
@@ -120,26 +174,108 @@ class ExtractiveWriter:
         self._lock = threading.Lock()
 
     def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        query = parse(question)
         # "What happened on May 3?": that day's headlines (bot.headlines). A follow-up ("What happened next?")
         # takes its topic from the conversation, unless it names a time of its own.
-        if names_only_a_time(question) and (not history or named_period(question) is not None):
+        if query.time_only and (not history or query.period is not None):
             return headlines(question, passages, self.max_sentences) or abstention(question)
-        ranked = self.rank_sentences(question, passages)
-        best = best_score(ranked)
-        if not ranked or best < self.min_sentence_score:
-            return abstention(question)
-        if max(p.score for p in passages) < self.min_passage_score and best < STRONG_SENTENCE_SCORE:
-            return abstention(question)
-        statements = _claims([c for c in ranked if c.score >= 0.8 * best], self.max_sentences)
-        if asks_for_latest(question):
+        if history and is_follow_up(question):
+            # "who else tried?": the previous question says what about; the answer must name someone new.
+            query = replace(parse(topic_query(question, question, history)), wants=query.wants)
+        known = None
+        if history and _ELSE.search(question):
+            known = _names(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
+        found = self.assess(query, passages, known)
+        declined = self.decline(found, question)
+        if declined is not None:
+            return declined
+        statements = _claims([c for c in found.ranked if c.score >= 0.8 * found.best], self.max_sentences)
+        if query.latest:
             # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
             statements.sort(key=lambda s: s.first.passage.published_at, reverse=True)
+        statements = answering(query, statements)
         claims = [s.claim() for s in statements]
         if self.neighbours:
             quoted = {s.first.sentence.lower() for s in statements}
-            first = with_context(statements[0].first, set(content_terms(question)), quoted)
+            first = with_context(statements[0].first, set(content_terms(query.text)), quoted)
             claims[0] = replace(claims[0], sentence=first)
-        return number_citations(question, in_reading_order(statements, claims))
+        full, shown = to_the_point(claims[0].sentence, query)
+        claims[0] = replace(claims[0], sentence=full, shown=shown)
+        answer = number_citations(question, claims)
+        if found.unsaid_part:
+            # "…, and how many people died?": answer what the articles say, and say which part they don't.
+            part = found.unsaid_part.rstrip("?.! ")
+            text = f"{answer.text} The articles don't say {part[:1].lower()}{part[1:]}."
+            answer = replace(answer, text=text, missing=tuple(s.text for s in found.unsaid))
+        return answer
+
+    def assess(self, query: Query, passages: Sequence[Passage], known: set[str] | None = None) -> Assessment:
+        """What the passages hold for `query`: its sentences, ranked, from articles that name what it names, and
+        what the question is about that the articles don't mention. With `known` names, only sentences that name
+        someone or something else count ("who else tried?")."""
+        ranked = self.rank_sentences(query.text, passages, known)
+        if known is not None and query.wants == "person":
+            # "who else …?": a sentence naming someone new by title ("Prime Minister Boris Johnson") names a person
+            # surely; "the United Nations" may be new too, but is no one.
+            ranked.sort(key=lambda c: not names_a_person(c.sentence, known), reverse=False)
+        texts = {p.article_id: self._text_of(p) for p in passages}
+        named = [s for s in query.subjects if s.kind != "term"]
+        # A passage about Trump and Rouhani doesn't answer a question about Trump and Kim Jong Un, however well
+        # it matches: what the question names must be in the article quoted.
+        # With no passages (filters left nothing to search), nothing was looked in: the plain abstention says so.
+        missing = unmentioned(named, list(texts.values())) if texts else []
+        naming = {a for a, text in texts.items() if not unmentioned(named, [text])}
+        asked = [s for s in query.subjects if s.kind == "term"]
+        # The article quoted must also say most of what is asked ("… eat for dinner at the hotel?"): sentences of
+        # articles that do come first; if none does, the one that says the most tells what is missing.
+        unsaid_in = {a: [s for s in asked if not mentions(evidence(texts[a]), s)] for a in naming}
+        ranked = [c for c in ranked if c.passage.article_id in naming]
+        if ranked and asked:
+            fewest = min(len(unsaid_in[c.passage.article_id]) for c in ranked)
+            allowed = max(fewest, int(self.max_unsaid_share * len(asked)))
+            # Those articles' sentences lead; the others may still add what they say.
+            ranked.sort(key=lambda c: len(unsaid_in[c.passage.article_id]) > allowed)
+        lead = ranked[0] if ranked else None
+        unsaid = unsaid_in[lead.passage.article_id] if lead is not None else []
+        unsaid_part = ""
+        if lead is not None and len(query.parts) > 1:
+            article = evidence(texts[lead.passage.article_id])
+            for part in query.parts[1:]:
+                own = [s for s in parse(part).subjects if s.kind == "term"]
+                if own and not any(mentions(article, s) for s in own):
+                    unsaid_part, unsaid = part, own
+        return Assessment(
+            query=query,
+            ranked=ranked,
+            named=named,
+            missing=missing,
+            best=best_score(ranked),
+            passage_best=max((p.score for p in passages), default=-1.0),
+            asked=asked,
+            unsaid=unsaid,
+            unsaid_part=unsaid_part,
+        )
+
+    def decline(self, found: Assessment, question: str) -> Answer | None:
+        """The reply when the passages don't answer: what the articles don't mention, or that they don't say."""
+        if found.missing:
+            return not_covered(question, [s for s in found.named if s not in found.missing], found.missing)
+        if not found.ranked or found.best < self.min_sentence_score:
+            return abstention(question)
+        if found.passage_best < self.min_passage_score and found.best < STRONG_SENTENCE_SCORE:
+            return abstention(question)
+        if not found.unsaid_part and found.unsaid_share > self.max_unsaid_share:
+            mentioned = found.named + [s for s in found.asked if s not in found.unsaid]
+            return not_covered(question, mentioned, found.unsaid)
+        return None
+
+    def _text_of(self, passage: Passage) -> str:
+        if self.article_text is not None:
+            try:
+                return self.article_text(passage.article_id) or passage.text
+            except KeyError:
+                return passage.text
+        return passage.text
 
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
@@ -148,24 +284,32 @@ class ExtractiveWriter:
         yield answer.text
         yield answer
 
-    def rank_sentences(self, question: str, passages: Sequence[Passage]) -> list[_Candidate]:
+    def rank_sentences(
+        self, question: str, passages: Sequence[Passage], known: set[str] | None = None
+    ) -> list[_Candidate]:
         """Every sentence of the passages, best answer first (ledes ahead of equal matches), with its score in
         [0, 1]-ish."""
         q_terms = set(content_terms(question))
         # Names and numbers in the question say most about which sentence answers it.
         q_strong = _names(question)
+        subjects = parse(question).subjects
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for passage in passages:
             for position, (start, end) in enumerate(quote_spans(passage.text)):
                 sentence = passage.text[start:end]
                 key = sentence.lower()
-                # A question answers nothing, however well it matches (a quiz that repeats the question).
-                if key in seen or len(words(sentence)) < 4 or is_question(sentence):
+                # A question answers nothing, however well it matches (a quiz that repeats the question), and an
+                # article's orders to an AI ("Ignore all previous instructions …") are never an answer.
+                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or gives_instructions(sentence):
+                    continue
+                if known is not None and not _names(sentence, first_word_counts=True) - known:
                     continue
                 seen.add(key)
                 s_terms = set(content_terms(sentence))
-                if not q_terms:
+                if _LEXICAL_BY_SUBJECTS:
+                    lexical = share(subjects, sentence)
+                elif not q_terms:
                     lexical = 0.0
                 else:
                     weight = sum(2.0 if t in q_strong else 1.0 for t in q_terms)
@@ -221,6 +365,67 @@ class ExtractiveWriter:
                 self._vectors.move_to_end(sentence)
                 found.append(self._vectors[sentence])
             return found
+
+
+def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement]:
+    """The statement that answers best, and after it only those that add something the question asked about (a
+    name, number or word of the question the first doesn't mention), in the order their articles tell them."""
+    first, *rest = statements
+    covered = {s for s in query.subjects if mentions(evidence(first.first.sentence), s)}
+    # "Which state …?" answered by a sentence that names no state: the next one that does is what was asked.
+    answered = holds_answer(query.wants, first.first.sentence, query.text)
+    extra = []
+    for statement in rest:
+        found = evidence(statement.first.sentence)
+        adds = {s for s in query.subjects if s not in covered and mentions(found, s)}
+        if not answered and holds_answer(query.wants, statement.first.sentence, query.text):
+            answered = True
+        elif not adds:
+            continue
+        extra.append(statement)
+        covered |= adds
+    extra.sort(key=lambda s: (s.first.passage.article_id != first.first.passage.article_id, s.first.offset))
+    return [first, *extra]
+
+
+def to_the_point(sentence: str, query: Query, limit: int = LONG_SENTENCE) -> tuple[str, str]:
+    """`sentence`, and what an answer shows of it: when it is longer than `limit`, the clauses that hold most of
+    what the question asks about, verbatim, with "…" where cut."""
+    if len(sentence) <= limit:
+        return sentence, sentence
+    bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(sentence)), len(sentence)]
+    clauses = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    if len(clauses) < 2:
+        return sentence, sentence
+
+    def weight(span: tuple[int, int]) -> float:
+        found = evidence(sentence[span[0] : span[1]])
+        hits = sum(2.0 if s.kind != "term" else 1.0 for s in query.subjects if mentions(found, s))
+        cue = _ANSWER_CUES.get(_CUE_OF.get(query.wants, ""))
+        return hits + (1.5 if cue is not None and cue.search(sentence[span[0] : span[1]]) else 0.0)
+
+    weights = [weight(c) for c in clauses]
+    first = last = max(range(len(clauses)), key=lambda i: weights[i])
+    while True:
+        # Widen only to clauses that hold something asked about, while the whole stays under the limit.
+        options = [i for i in (first - 1, last + 1) if 0 <= i < len(clauses) and weights[i] > 0]
+        options = [i for i in options if clauses[max(last, i)][1] - clauses[min(first, i)][0] <= limit]
+        if not options:
+            break
+        pick = max(options, key=lambda i: (weights[i], -i))
+        first, last = min(first, pick), max(last, pick)
+    start, end = clauses[first][0], clauses[last][1]
+    shown = sentence[start:end].strip().rstrip(",;:—–-").strip()
+    if start > 0:
+        shown = "… " + shown
+    if end < len(sentence):
+        shown += " …"
+    return sentence, shown
+
+
+# Where a clause ends: a comma, semicolon, colon or dash and the space after it (not "1,000" or "U.S.-made").
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+")
+_CUE_OF = {"time": "when", "number": "how many", "place": "where", "person": "who"}
 
 
 def in_reading_order(statements: Sequence[_Statement], claims: Sequence[Claim]) -> list[Claim]:
@@ -304,6 +509,8 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         neighbour = text[start:end]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
+        if gives_instructions(neighbour):
+            continue
         if position > candidate.position and _TURNS_AWAY.match(neighbour):
             continue
         new = len(_names(neighbour) - known)
@@ -322,6 +529,9 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
 
 # A next sentence opening like this turns to another story ("Meanwhile, displays of hate are breaking out …").
 _TURNS_AWAY = re.compile(r"(?:Meanwhile|Separately|Elsewhere|In other news|On another front)\b", re.IGNORECASE)
+
+# A follow-up asking for someone or something not yet named ("who else tried?", "any other countries?").
+_ELSE = re.compile(r"\b(?:else|other|others|besides|apart from|except)\b", re.IGNORECASE)
 
 # Words that point back to someone or something named earlier.
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "it", "its", "they", "their", "them"})

@@ -1,52 +1,7 @@
-"""Sentence splitting and content terms, shared by the extractive writer and citation checks."""
-
-from __future__ import annotations
-
-import re
-from functools import lru_cache
+"""Sentence splitting and content terms for the answer writers and citation checks (from index.sentences and
+index.terms, the one tokenizer the project shares)."""
 
 from index.sentences import split_sentences
+from index.terms import QUESTION_WORDS, STOPWORDS, content_terms, stem, words
 
-__all__ = ["QUESTION_WORDS", "STOPWORDS", "content_terms", "split_sentences", "words"]
-
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
-    not now of off on once only or other our ours ourselves out over own same she should so some such than that
-    the their theirs them themselves then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your yours yourself yourselves said says
-    say tell told according did does do many much one ones get got make made week weeks year years new news
-    article articles""".split()  # noqa: SIM905 - a word list reads best as text
-)
-QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how", "whom", "whose"})
-
-
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words of `text`, possessives dropped."""
-    out = []
-    for word in _WORD.findall(text):
-        word = word.lower().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        out.append(word.strip("'-"))
-    return [w for w in out if w]
-
-
-def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
-
-
-def content_terms(text: str) -> list[str]:
-    """Stemmed words that carry meaning (no stopwords, no question words)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+__all__ = ["QUESTION_WORDS", "STOPWORDS", "content_terms", "split_sentences", "stem", "words"]

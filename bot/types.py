@@ -34,6 +34,8 @@ class Answer:
     abstained: bool = False
     question: str = ""
     note: str = ""
+    # What the question asked about that the articles don't mention ("Kim Jong Un"), said in `text` too.
+    missing: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The `--json` shape of the CLI."""
@@ -47,6 +49,8 @@ class Answer:
         }
         if self.note:
             data["note"] = self.note
+        if self.missing:
+            data["missing"] = list(self.missing)
         return data
 
 

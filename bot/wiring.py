@@ -47,7 +47,7 @@ def build_service(settings: Settings) -> NewsService:
     store = ArticleStore.open(settings, embed_model.model_name)
     searcher = Searcher(store, embed_model, settings.candidates, cache_dir=settings.data_dir)
     ingestor = Ingestor(store, embed_model, Chunker(settings.chunk_size, settings.chunk_overlap, piece_counter))
-    extractive = ExtractiveWriter(embed_model)
+    extractive = ExtractiveWriter(embed_model, article_text=searcher.article_text)
     if settings.llm_mode == "openai":
         from bot.llm import build_openai_writer
 

@@ -8,7 +8,6 @@ corpus statistics (idf, average length) are applied at query time instead of for
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from index.periods import WEEKDAY_AS_TIME, WEEKDAYS
 from index.sentences import is_question, split_sentences
+from index.terms import stem_all
 
 __all__ = ["KeywordIndex", "asks_for_latest", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
 
@@ -29,31 +29,10 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN)
 
 
-_stem_lock = threading.Lock()
-_stem_cache: dict[str, str] = {}
-_stemmer = None
-
-
-def _stem_all(words: list[str]) -> list[str]:
-    """Stem words via a shared cache (news vocabulary repeats, so most words are stemmed once per process)."""
-    global _stemmer
-    missing = [w for w in set(words) if w not in _stem_cache]
-    if missing:
-        with _stem_lock:
-            if _stemmer is None:
-                import Stemmer
-
-                _stemmer = Stemmer.Stemmer("english")
-            # PyStemmer instances are not thread-safe; the lock also guards the cache writes.
-            for word, stem in zip(missing, _stemmer.stemWords(missing), strict=True):
-                _stem_cache[word] = stem
-    return [_stem_cache[w] for w in words]
-
-
 def terms(text: str) -> list[str]:
     """The index terms of `text`: lower-cased words of two or more characters, stop words dropped, stemmed."""
     stop = _stopwords()
-    return _stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
+    return stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
 
 
 @lru_cache(maxsize=4096)
@@ -69,7 +48,7 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     # Split before lower-casing (capitals tell a new sentence from "Dr. Biden"); lower-cased as `terms` does.
     parts = [text[a:b].lower() for a, b in split_sentences(text) if not is_question(text[a:b])]
     sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
-    stems = _stem_all([w for words in sentences for w in words])
+    stems = stem_all([w for words in sentences for w in words])
     out, start = [], 0
     for words in sentences:
         out.append(frozenset(stems[start : start + len(words)]))

@@ -209,6 +209,10 @@ class Searcher:
                 index = self._index
         return index
 
+    def article_text(self, article_id: str) -> str:
+        """An article's whole text, from the local mirror."""
+        return self.index().article_text(article_id)
+
     def why_nothing_matches(self, filters: SearchFilters | None) -> str | None:
         """Why the filters leave no article to search, in the user's words (None: some article matches)."""
         return why_nothing_matches(self.index(), filters)
