@@ -12,6 +12,7 @@ import hashlib
 import html as htmllib
 import io
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from index.web.extract import decode_page, url_id
 __all__ = ["Feed", "FeedEntry", "FeedError", "looks_like_feed", "parse_feed"]
 
 _JSON_FEED = "https://jsonfeed.org/version/"
+_TAG = re.compile(r"<[^>]+>")
 
 
 class FeedError(NewsbotError):
@@ -105,9 +107,12 @@ def _xml_feed(body: bytes, url: str, content_type: str, max_entries: int) -> Fee
         if parsed.get("bozo"):
             raise FeedError(f"not a feed: not valid XML ({_brief(parsed.get('bozo_exception'))})")
         raise FeedError("not a feed: no RSS or Atom channel in it")
+    if parsed.get("bozo") and not parsed.entries:
+        # A broken feed the lenient parser could read entries from is still read; one with none is reported.
+        raise FeedError(f"not a feed: not valid XML ({_brief(parsed.get('bozo_exception'))})")
     raw = parsed.entries
     entries = tuple(_xml_entry(entry) for entry in raw[:max_entries])
-    return Feed(url, str(parsed.feed.get("title", "")).strip(), tuple(e for e in entries if e.key), len(raw))
+    return Feed(url, _plain(str(parsed.feed.get("title", ""))), tuple(e for e in entries if e.key), len(raw))
 
 
 def _xml_entry(entry: Any) -> FeedEntry:
@@ -121,7 +126,7 @@ def _xml_entry(entry: Any) -> FeedEntry:
     return FeedEntry(
         key=str(entry.get("id") or link).strip(),
         link=link if urlsplit(link).scheme in ("http", "https") else "",
-        title=" ".join(str(entry.get("title", "")).split()),
+        title=_plain(str(entry.get("title", ""))),
         content_html=content if len(content) > len(summary) else summary,
         published_at=published,
         author=str(entry.get("author", "")).strip(),
@@ -136,12 +141,13 @@ def _json_feed(body: bytes, url: str, max_entries: int) -> Feed:
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(_JSON_FEED):
         raise FeedError("not a feed: JSON, but not a JSON Feed (no jsonfeed.org version)")
     items: list[Any] = data["items"] if isinstance(data.get("items"), list) else []
-    base = str(data.get("feed_url") or url)
+    base = urljoin(url, str(data.get("feed_url") or ""))
     entries = []
     for item in items[:max_entries]:
         if not isinstance(item, dict):
             continue
-        link = urljoin(base, str(item.get("url") or item.get("external_url") or ""))
+        given = str(item.get("url") or item.get("external_url") or "")
+        link = urljoin(base, given) if given else ""
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         html = str(item.get("content_html") or "")
         if not html and item.get("content_text"):
@@ -150,13 +156,18 @@ def _json_feed(body: bytes, url: str, max_entries: int) -> Feed:
             FeedEntry(
                 key=str(item.get("id") or link).strip(),
                 link=link if urlsplit(link).scheme in ("http", "https") else "",
-                title=" ".join(str(item.get("title", "")).split()),
+                title=_plain(str(item.get("title", ""))),
                 content_html=html or str(item.get("summary") or ""),
                 published_at=normalize_date(str(item.get("date_published") or "")),
                 author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict)),
             )
         )
     return Feed(url, str(data.get("title", "")).strip(), tuple(e for e in entries if e.key), len(items))
+
+
+def _plain(title: str) -> str:
+    """A title as text: feeds send HTML titles ("Story &mdash; <em>sequel</em>")."""
+    return " ".join(htmllib.unescape(_TAG.sub("", title)).split())
 
 
 def _brief(exc: object) -> str:
