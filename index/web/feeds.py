@@ -171,4 +171,10 @@ def _plain(title: str) -> str:
 
 
 def _brief(exc: object) -> str:
-    return str(exc).splitlines()[0][:100] if exc else "unreadable"
+    """"line 3: mismatched tag" from the XML parser's exception."""
+    if exc is None:
+        return "unreadable"
+    line, message = getattr(exc, "getLineNumber", None), getattr(exc, "getMessage", None)
+    if callable(line) and callable(message):
+        return f"line {line()}: {message()}"
+    return str(exc).splitlines()[0][:100]

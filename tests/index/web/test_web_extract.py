@@ -74,7 +74,8 @@ def test_decoding_prefers_the_servers_charset_then_the_pages_then_utf8() -> None
 
 def test_the_old_cleaner_is_the_fallback_when_trafilatura_finds_too_little(caplog: pytest.LogCaptureFixture) -> None:
     # Every paragraph in a table cell of a layout table: trafilatura is told to skip tables.
-    story = "".join(f"<p>Paragraph {n} of the report says the harbour trust met on Friday to plan.</p>" for n in range(9))
+    paragraph = "<p>Paragraph {} of the report says the harbour trust met on Friday to plan.</p>"
+    story = "".join(paragraph.format(n) for n in range(9))
     html = f"<html><head><title>Trust meets</title></head><body><table><tr><td>{story}</td></tr></table></body></html>"
     with caplog.at_level(logging.INFO, logger="index.web.extract"):
         article = extract_article(html, "http://127.0.0.1/trust")

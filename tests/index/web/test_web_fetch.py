@@ -29,7 +29,7 @@ def test_a_page_is_fetched_with_a_user_agent_naming_newsbot(site: Site) -> None:
     ("path", "route", "reason"),
     [
         ("/missing", Reply(404, "text/html", b"nope"), "HTTP 404: page not found"),
-        ("/report.pdf", Reply(200, "application/pdf", b"%PDF-1.7 ..."), "not a web page: the server sent a PDF document"),
+        ("/report.pdf", Reply(200, "application/pdf", b"%PDF-1.7"), "not a web page: the server sent a PDF document"),
         ("/photo.jpg", Reply(200, "image/jpeg", b"\xff\xd8\xff\xe0"), "not a web page: the server sent an image"),
         ("/empty", Reply(200, "text/html", b"  "), "the server sent an empty page"),
         ("/big", Reply(200, "text/html", b"<p>" + b"x" * 20_000), "too large (0.0 MB; the limit is 0.0 MB)"),
