@@ -56,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
             site.most_in_flight = max(site.most_in_flight, site.in_flight)
             site.user_agents.add(self.headers.get("User-Agent", ""))
         try:
-            route = site.routes.get(path)
+            route = site.routes.get(path, Reply(404, "text/html", b"<html><body><h1>Not found</h1></body></html>"))
             reply = route(self) if callable(route) else route
             if reply is None:  # the route answered by itself (or never will)
                 return

@@ -29,6 +29,8 @@ def test_a_news_page_gives_its_story_and_metadata(site: Site, source: WebSource)
     left = [words for words in FURNITURE if words in article.body]
     assert left == []
     assert article.body.startswith("The Old Harbour Bridge reopened")  # not the headline again, not the byline
+    # trafilatura fetched nothing by itself: not the AMP copy, images or the canonical page it links to.
+    assert set(site.hits) == {ARTICLE_PATH}
 
 
 def test_the_amp_copy_is_the_same_article(site: Site, source: WebSource) -> None:
