@@ -10,6 +10,7 @@ saved page with that URL: the same story fetched again, from its AMP copy or sav
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -66,19 +67,22 @@ def extract_article(html: str, url: str) -> Article | Problem:
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    fallback = html_to_article(html)
+    # newsbot's own cleaner runs only when trafilatura leaves a gap: it costs as much as trafilatura again.
+    fallback = functools.cache(lambda: html_to_article(html))
     text = clean_text(getattr(doc, "text", None) or "")
-    if _words(text) < MIN_STORY_WORDS and _words(fallback.text) > _words(text):
+    if _words(text) < MIN_STORY_WORDS and _words(fallback().text) > _words(text):
         logger.info("trafilatura found %d words on %s; using newsbot's own cleaner", _words(text), url)
-        text = clean_text(fallback.text)
+        text = clean_text(fallback().text)
     if _words(text) < MIN_STORY_WORDS:
-        if _WALL.search(text) or _WALL.search(fallback.text):
+        if _WALL.search(text) or _WALL.search(fallback().text):
             return Problem(url, "no story on the page: it is a paywall or a cookie-consent page")
         return Problem(url, "no story on the page (too little text; is it an article?)")
 
-    title = _first(getattr(doc, "title", None), fallback.title)
-    canonical = _canonical(_first(getattr(doc, "url", None), fallback.url), url)
-    source = _first(getattr(doc, "sitename", None), fallback.source) or _site(canonical)
+    title = _first(getattr(doc, "title", None)) or fallback().title
+    canonical = _canonical(_first(getattr(doc, "url", None)) or fallback().url, url)
+    source = _first(getattr(doc, "sitename", None)) or fallback().source or _site(canonical)
+    published = normalize_date(_first(getattr(doc, "date", None))) or normalize_date(fallback().published_at)
+    author = _first(getattr(doc, "author", None)) or fallback().author
     first, _, rest = text.partition("\n\n")
     if title and first.strip() == title and rest:  # the headline repeated as the first paragraph
         text = rest
@@ -87,9 +91,9 @@ def extract_article(html: str, url: str) -> Article | Problem:
         title=" ".join(title.split()) or first[:100],
         body=text,
         source=source,
-        published_at=normalize_date(_first(fallback.published_at, getattr(doc, "date", None))),
+        published_at=published,
         url=canonical,
-        author=_first(getattr(doc, "author", None), fallback.author),
+        author=author,
     )
 
 

@@ -10,7 +10,7 @@ from index.types import Article, Problem
 from index.web.extract import decode_page, extract_article, url_id
 from index.web.fetch import Fetcher
 from index.web.sources import WebSource
-from tests.index.web.site import ARTICLE_PATH, CANONICAL, FURNITURE, PAGES, STORY_SENTENCES, Reply, Site
+from tests.index.web.site import ARTICLE_PATH, CANONICAL, FURNITURE, PAGES, STORY_SENTENCES, Reply, Site, page
 
 
 @pytest.fixture
@@ -89,3 +89,16 @@ def test_the_old_cleaner_is_the_fallback_when_trafilatura_finds_too_little(caplo
 def test_the_test_pages_are_real_pages() -> None:
     html = (PAGES / "article.html").read_text()
     assert html.count("<p>") >= 10 and "application/ld+json" in html and 'property="og:site_name"' in html
+
+
+def test_a_wire_page_without_article_markup(site: Site, source: WebSource) -> None:
+    site.routes["/wire"] = page("wire.html")
+    article = source.page(site.url("/wire"))
+    assert isinstance(article, Article), article
+    assert (article.title, article.source, article.author, article.published_at) == (
+        "Drought pushes grain prices to a five-year high", "Plains Wire", "Hannah Keller", "2024-07-02"
+    )
+    assert "closed at $8.42 a bushel" in article.body and "export demand from North Africa" in article.body
+    # trafilatura keeps the inline promos; the cleaner's rules, run on its text, take them out.
+    for furniture in ("Read more", "Sign up now", "Share this story", "Cattle ranchers", "covers agriculture"):
+        assert furniture not in article.body
