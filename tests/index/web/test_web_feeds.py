@@ -124,3 +124,14 @@ def test_feeds_and_pages_are_told_apart() -> None:
     assert looks_like_feed((PAGES / "feed.json").read_bytes())
     assert not looks_like_feed((PAGES / "article.html").read_bytes())
     assert looks_like_feed(b"<html>", "application/rss+xml")
+
+
+def test_a_scheduled_refresh_honours_robots_txt(site: Site) -> None:
+    site.routes["/robots.txt"] = Reply(200, "text/plain", b"User-agent: *\nDisallow: /stories/\n")
+    run, items = read(site, "/atom.xml")
+    assert site.hits["/stories/2"] == 1  # a one-off read the user asked for does not consult robots.txt
+    run = FeedRun(site.url("/atom.xml"))
+    items = list(WebSource(Fetcher()).feed(run, robots=True))
+    assert site.hits["/stories/2"] == 1 and site.hits["/robots.txt"] == 1
+    assert [i.title for i in items] == ["Story number 2 — the sequel", "Story number 3"]  # type: ignore[union-attr]
+    assert run.from_feed_text == 2  # the feed's own text stands in for the pages robots.txt keeps newsbot from
