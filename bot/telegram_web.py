@@ -45,6 +45,14 @@ def add_web_handlers(app: AnyApplication, newsbot: NewsBot, settings: Settings, 
     app.add_handler(CommandHandler("add", handlers.cmd_add, filters=NEW), group=-1)
     app.add_handler(CommandHandler("feeds", handlers.cmd_feeds, filters=NEW), group=-1)
     schedule_refresh(app, web, settings.feed_refresh_minutes)
+    earlier = app.post_shutdown
+
+    async def close_web(application: AnyApplication) -> None:
+        if earlier is not None:
+            await earlier(application)
+        web.close()
+
+    app.post_shutdown = close_web  # run_polling and run_webhook call it as they stop
 
 
 def schedule_refresh(app: AnyApplication, web: WebIngest, minutes: float) -> bool:

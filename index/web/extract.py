@@ -23,11 +23,16 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["MIN_STORY_WORDS", "decode_page", "extract_article", "url_id"]
 
-# Fewer words than this is a teaser, a consent wall or an error page, not a story.
+# trafilatura finding fewer words than this may have missed the story: newsbot's own cleaner gets a look.
 MIN_STORY_WORDS = 60
+# A page this short that speaks of cookies or subscriptions is a wall, not a story; shorter than _TOO_SHORT, it is
+# no story at all. A brief of 40 words with neither is still news.
+_WALL_WORDS = 120
+_TOO_SHORT = 25
 _WALL = re.compile(
-    r"\b(?:cookies?|consent|privacy (?:settings|choices)|subscribe|subscription|subscriber|sign in|log in|"
-    r"register|paywall|premium)\b",
+    r"\b(?:cookies|consent to|accept all|privacy (?:settings|choices)|manage (?:settings|preferences)|"
+    r"subscribe (?:to (?:continue|keep) reading|now|for)|already a subscriber|subscribers only|for subscribers|"
+    r"sign in to (?:continue|read)|log in to (?:continue|read)|create a free account|paywall)\b",
     re.IGNORECASE,
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
@@ -73,9 +78,9 @@ def extract_article(html: str, url: str) -> Article | Problem:
     if _words(text) < MIN_STORY_WORDS and _words(fallback().text) > _words(text):
         logger.info("trafilatura found %d words on %s; using newsbot's own cleaner", _words(text), url)
         text = clean_text(fallback().text)
-    if _words(text) < MIN_STORY_WORDS:
-        if _WALL.search(text) or _WALL.search(fallback().text):
-            return Problem(url, "no story on the page: it is a paywall or a cookie-consent page")
+    if _words(text) < _WALL_WORDS and (_WALL.search(text) or _WALL.search(fallback().text)):
+        return Problem(url, "no story on the page: it is a paywall or a cookie-consent page")
+    if _words(text) < _TOO_SHORT:
         return Problem(url, "no story on the page (too little text; is it an article?)")
 
     title = _first(getattr(doc, "title", None)) or fallback().title

@@ -102,3 +102,17 @@ def test_a_wire_page_without_article_markup(site: Site, source: WebSource) -> No
     # trafilatura keeps the inline promos; the cleaner's rules, run on its text, take them out.
     for furniture in ("Read more", "Sign up now", "Share this story", "Cattle ranchers", "covers agriculture"):
         assert furniture not in article.body
+
+
+def test_a_short_brief_is_news_but_a_page_with_no_text_is_not(site: Site, source: WebSource) -> None:
+    brief = ("The harbour trust will close the north slipway for dredging from Wednesday to Friday. Boats should use "
+             "Ferry Point instead, the harbour master said on Monday. The work is done every summer.")
+    site.routes["/brief"] = Reply(200, "text/html", f"<html><head><title>Slipway shut</title></head><body><nav>"
+                                  f"<a href='/'>Home</a></nav><article><p>{brief}</p></article></body></html>".encode())
+    site.routes["/blank"] = Reply(200, "text/html", b"<html><head><title>Home</title></head><body><nav><a href='/'>"
+                                  b"Home</a> <a href='/news'>News</a></nav><div id='app'></div></body></html>")
+    article = source.page(site.url("/brief"))
+    assert isinstance(article, Article) and article.body == brief
+    assert source.page(site.url("/blank")) == Problem(
+        site.url("/blank"), "no story on the page (too little text; is it an article?)"
+    )
