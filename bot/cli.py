@@ -50,10 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="add articles (files or folders) to the store",
-                                 description="Add .txt, .md, .html, .json and .jsonl articles to the store. "
-                                 "Unchanged articles are skipped; changed ones replace their old version.")
-    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (recursive)")
+    ingest = commands.add_parser("ingest", help="add articles (files, folders or web pages) to the store",
+                                 description="Add .txt, .md, .html, .json and .jsonl articles, and web pages by "
+                                 "URL, to the store. Unchanged articles are skipped; changed ones replace their old "
+                                 "version.")
+    ingest.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (recursive), or web pages (https://…)")
     ingest.add_argument("--rebuild", action="store_true", help="empty the store first, then ingest PATHs")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -74,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--json", action="store_true", help="print them as JSON")
 
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+
+    from bot.cli_web import add_web_arguments
+
+    add_web_arguments(ingest, commands)
 
     evaluate = commands.add_parser("eval", help="measure retrieval and answers on a question set")
     evaluate.add_argument("questions", type=Path, help="questions in the RealTimeQA dev_questions.jsonl schema")
@@ -149,6 +155,11 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         run_bot(settings)
         return EXIT_OK
 
+    from bot.cli_web import run_web, wants_web
+
+    if wants_web(args):
+        return run_web(args, parser, settings)
+
     from bot.render import render_answer, render_report, render_stats
     from bot.wiring import build_service
 
@@ -157,7 +168,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "ingest":
         if not args.paths and not args.rebuild:
             parser.error("ingest needs at least one PATH (a file or a folder)")
-        report = service.ingest(args.paths, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
+        paths = [Path(p) for p in args.paths]
+        report = service.ingest(paths, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
         print(render_report(report))
         return EXIT_PARTIAL if report.problems else EXIT_OK
     if args.command == "stats":

@@ -90,6 +90,9 @@ def build_application(settings: Settings, service: NewsService) -> AnyApplicatio
     )
     app.bot_data["newsbot"] = newsbot
     register_handlers(app, newsbot)
+    from bot.telegram_web import add_web_handlers  # /add URL, /feeds and the scheduled feed refresh
+
+    add_web_handlers(app, newsbot, settings, service)
     return app
 
 

@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     )
     telegram_rate_limit: int = Field(10, ge=1, description="Questions per user per minute.")
 
+    # Web pages and feeds
+    web_timeout: float = Field(20.0, gt=0, description="Seconds a web server may take to connect or to send data.")
+    web_max_bytes: int = Field(5_000_000, ge=10_000, description="Largest page or feed fetched, in bytes.")
+    web_max_retries: int = Field(2, ge=0, le=5, description="Retries on 429, 5xx and dropped connections.")
+    web_allow_private: bool = Field(
+        False, description="Let URLs from Telegram reach private, loopback and link-local addresses."
+    )
+    feed_max_entries: int = Field(100, ge=1, description="Entries read from one feed per refresh.")
+    feed_refresh_minutes: float = Field(30.0, gt=0, description="How often `newsbot telegram` refreshes feeds.")
+
     log_level: str = Field("WARNING", description="Logging level.")
 
     @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
