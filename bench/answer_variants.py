@@ -23,12 +23,13 @@ DEV = ROOT.parent / "shared" / "data" / "realtimeqa" / "dev_questions.jsonl"
 
 
 def main() -> None:
+    from unanswerable import half  # type: ignore[import-not-found]
+
     import bot.extractive as extractive
     from bot.evaluate import contains_answer, first_sentence
     from bot.wiring import build_service
     from config.settings import Settings
     from index.types import SearchFilters
-    from unanswerable import half  # type: ignore[import-not-found]
 
     service = build_service(Settings())
     searcher = service.searcher

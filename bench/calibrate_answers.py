@@ -28,13 +28,14 @@ DEV = ROOT.parent / "shared" / "data" / "realtimeqa" / "dev_questions.jsonl"
 
 
 def features(out: Path) -> list[dict[str, object]]:
+    from unanswerable import half  # type: ignore[import-not-found]
+
     from bot.evaluate import contains_answer, first_sentence
     from bot.extractive import ExtractiveWriter
     from bot.wiring import build_service
     from config.settings import Settings
     from index.query import parse
     from index.types import SearchFilters
-    from unanswerable import half  # type: ignore[import-not-found]
 
     service = build_service(Settings())
     searcher = service.searcher

@@ -88,7 +88,8 @@ def is_person(name: str, text: str) -> bool:
     if _INSTITUTION.search(name):
         return False
     surname = re.escape(name.split()[-1])
-    return re.search(rf"\b{surname}(?:,| has| had)?\s+(?:said|says|told|added|wrote|tweeted|argued)\b", text) is not None
+    says = rf"\b{surname}(?:,| has| had)?\s+(?:said|says|told|added|wrote|tweeted|argued)\b"
+    return re.search(says, text) is not None
 
 
 def distinctive(text: str) -> set[str]:

@@ -178,7 +178,7 @@ class ExtractiveWriter:
         # "What happened on May 3?": that day's headlines (bot.headlines). A follow-up ("What happened next?")
         # takes its topic from the conversation, unless it names a time of its own.
         if query.time_only and (not history or query.period is not None):
-            return headlines(question, passages, self.max_sentences) or abstention(question)
+            return headlines(query, passages, self.max_sentences) or abstention(question)
         if history and is_follow_up(question):
             # "who else tried?": the previous question says what about; the answer must name someone new.
             query = replace(parse(topic_query(question, question, history)), wants=query.wants)

@@ -14,23 +14,25 @@ from datetime import date
 from bot.citations import Claim, number_citations
 from bot.sentences import words
 from bot.types import Answer
-from index.periods import Period, named_period
+from index.periods import Period
+from index.query import Query, parse
 from index.roundups import is_roundup
 from index.sentences import is_question, quote_spans
 from index.types import Passage
 
 
-def headlines(question: str, passages: Sequence[Passage], max_sentences: int) -> Answer | None:
+def headlines(question: str | Query, passages: Sequence[Passage], max_sentences: int) -> Answer | None:
     """The opening sentences of the best articles (from the period the question names, if it names one), roundups
     only when nothing else is there; None when no passage opens an article from then."""
-    period = named_period(question)
+    query = question if isinstance(question, Query) else parse(question)
+    period = query.period
     leads: dict[str, Passage] = {}
     for passage in passages:
         if passage.start == 0 and passage.article_id not in leads and _in(period, passage.published_at):
             leads[passage.article_id] = passage
     stories = [p for p in leads.values() if not is_roundup(p.title)] or list(leads.values())
     claims = [Claim(sentence, p) for p in stories if (sentence := _opening_sentence(p.text))][:max_sentences]
-    return number_citations(question, claims) if claims else None
+    return number_citations(query.text, claims) if claims else None
 
 
 def _in(period: Period | None, published_at: str) -> bool:

@@ -18,8 +18,7 @@ from bot.writers import AnswerWriter
 from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
-from index.keyword import mentions_relative_time
-from index.periods import named_period, names_only_a_time
+from index.query import Query, parse
 from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
@@ -78,12 +77,15 @@ class NewsService:
             logger.warning("follow-up rewrite failed, using the plain question: %s", exc)
             return contextualize(question, history)
 
-    def search(self, question: str, filters: SearchFilters | None = None, k: int | None = None) -> list[Passage]:
+    def search(
+        self, question: str | Query, filters: SearchFilters | None = None, k: int | None = None
+    ) -> list[Passage]:
         """The passages an answer to `question` would be built from, best first (through the llama-index retriever)."""
-        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, self.reference_date(question, filters))
-        return [passage_of(node) for node in retriever.retrieve(question)]
+        query = question if isinstance(question, Query) else parse(question)
+        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, self.reference_date(query, filters), query)
+        return [passage_of(node) for node in retriever.retrieve(query.text)]
 
-    def reference_date(self, question: str, filters: SearchFilters | None) -> SearchFilters | None:
+    def reference_date(self, question: str | Query, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters, dated by the question when no date was given: to the days it names ("in October 2022",
         "on Sept. 24, 2019", "in 2021"; see index.periods), or to today when it says "this week", "yesterday"…
 
@@ -95,20 +97,21 @@ class NewsService:
         """
         if filters is not None and filters.as_of is not None:
             return filters
-        period = named_period(question)
+        query = question if isinstance(question, Query) else parse(question)
+        period = query.period
         if period is not None:
             dated = period.dating(filters)
-            if names_only_a_time(question):
+            if query.time_only:
                 # "What happened on September 8, 2022?" asks for that day's stories and no others.
                 dated = replace(dated, since=dated.since or period.first, until=dated.until or period.reported_until)
             return dated
-        if names_only_a_time(question):
+        if query.time_only:
             # "What's the latest news?": with no topic to match, the date decides: the week up to today or, over an
             # archive that ends before today, up to its last day.
             as_of = self.searcher.archive_now(self.today()) or self.today()
             since = (filters.since if filters else None) or as_of - timedelta(days=_LATEST_DAYS - 1)
             return replace(filters or SearchFilters(), as_of=as_of, since=since)
-        if not mentions_relative_time(question):
+        if not query.relative_time:
             return filters
         return replace(filters or SearchFilters(), as_of=self.today())
 
@@ -138,7 +141,8 @@ class NewsService:
         history = conversation.turns if conversation else []
         # The heuristic rewrite resolves pronouns but can't name the topic: search with the previous question too.
         search_query = topic_query(query, question, history) if self.rewriter is _default_rewriter else query
-        passages = self.search(search_query, filters)
+        parsed = parse(search_query)
+        passages = self.search(parsed, filters)
         answer: Answer | None = None
         try:
             for item in self.writer.stream(query, passages, history):
@@ -155,7 +159,7 @@ class NewsService:
             note = f"{FALLBACK_NOTE} ({exc})"
             answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, note)
         assert answer is not None
-        unmatched = None if passages else self.searcher.why_nothing_matches(self.reference_date(search_query, filters))
+        unmatched = None if passages else self.searcher.why_nothing_matches(self.reference_date(parsed, filters))
         if unmatched:
             # "The articles don't say" would hide a filter that left nothing to search ("--source Fox", or the
             # day a question asks about: "What happened on May 3, 2031?").

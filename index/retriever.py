@@ -7,6 +7,7 @@ from dataclasses import replace
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from index.query import Query
 from index.search import Searcher, passage_from
 from index.types import Passage, SearchFilters
 
@@ -43,16 +44,22 @@ def passage_of(scored: NodeWithScore) -> Passage:
 class NewsRetriever(BaseRetriever):
     """Hybrid, article-aware retrieval over the store (see index.search), with optional filters."""
 
-    def __init__(self, searcher: Searcher, top_k: int = 6, filters: SearchFilters | None = None) -> None:
+    def __init__(
+        self, searcher: Searcher, top_k: int = 6, filters: SearchFilters | None = None, parsed: Query | None = None
+    ) -> None:
         super().__init__()
         self._searcher = searcher
         self._top_k = top_k
         self._filters = filters
+        # The question as newsbot already parsed it (index.query), so the search doesn't parse it again.
+        self._parsed = parsed
 
     def with_filters(self, filters: SearchFilters | None) -> NewsRetriever:
         """The same retriever narrowed to `filters` (outlets, a date window, a reference date)."""
         return NewsRetriever(self._searcher, self._top_k, filters)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        passages = self._searcher.search(query_bundle.query_str, self._filters, self._top_k)
+        parsed = self._parsed
+        query = parsed if parsed is not None and parsed.text == query_bundle.query_str else query_bundle.query_str
+        passages = self._searcher.search(query, self._filters, self._top_k)
         return [node_from(p) for p in passages]

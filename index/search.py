@@ -22,10 +22,10 @@ import numpy as np
 
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
-from index.keyword import asks_for_latest, mentions_relative_time, query_terms, statement_terms
+from index.keyword import query_terms, statement_terms
 from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
-from index.periods import named_day, names_only_a_time, without_periods
-from index.roundups import asks_for_roundup
+from index.periods import named_day, without_periods
+from index.query import Query, parse
 from index.store import ArticleStore
 from index.types import Passage, SearchFilters
 
@@ -227,14 +227,14 @@ class Searcher:
     # Searching
 
     def search(
-        self, query: str, filters: SearchFilters | None = None, k: int = 6, per_article: int = 2
+        self, query: str | Query, filters: SearchFilters | None = None, k: int = 6, per_article: int = 2
     ) -> list[Passage]:
         """The k best passages for `query`, best article first."""
         return self.retrieve(query, filters, k, per_article).passages
 
     def retrieve(
         self,
-        query: str,
+        query: str | Query,
         filters: SearchFilters | None = None,
         k: int = 6,
         per_article: int = 2,
@@ -244,7 +244,7 @@ class Searcher:
         """The article ranking (at least `articles` long) and the k best passages drawn from it."""
         cfg = self.ranking if mode is None else replace(self.ranking, mode=mode)
         index = self.index()
-        ranked, cosines = self._rank(index, query, filters, max(k, articles, 1), cfg)
+        ranked, cosines = self._rank(index, _parsed(query), filters, max(k, articles, 1), cfg)
         rows: list[tuple[int, RankedArticle]] = []
         for article in ranked:
             for row in article.rows[:per_article]:
@@ -258,14 +258,14 @@ class Searcher:
         return Retrieval(ranked, passages)
 
     def rank_articles(
-        self, query: str, filters: SearchFilters | None = None, n: int = 10, mode: Mode | None = None
+        self, query: str | Query, filters: SearchFilters | None = None, n: int = 10, mode: Mode | None = None
     ) -> list[RankedArticle]:
         """The n best articles for `query`, each with its chunks ranked (copies of one story count once)."""
         cfg = self.ranking if mode is None else replace(self.ranking, mode=mode)
-        return self._rank(self.index(), query, filters, n, cfg)[0]
+        return self._rank(self.index(), _parsed(query), filters, n, cfg)[0]
 
     def _rank(
-        self, index: LocalIndex, query: str, filters: SearchFilters | None, n: int, cfg: Ranking
+        self, index: LocalIndex, query: Query, filters: SearchFilters | None, n: int, cfg: Ranking
     ) -> tuple[list[RankedArticle], np.ndarray]:
         empty = np.zeros(0, dtype=np.float32)
         if len(index) == 0:
@@ -275,7 +275,7 @@ class Searcher:
             return [], empty
         dated = filters is not None and filters.as_of is not None
         named_days = filters is not None and filters.period_days is not None
-        topic = without_periods(query) if named_days and cfg.drop_period_words else query
+        topic = without_periods(query.text) if named_days and cfg.drop_period_words else query.text
         cosines = self._cosines(index, topic)
         q_terms = query_terms(topic, drop_time_words=dated and cfg.drop_time_words)
         lists: list[tuple[float, np.ndarray]] = []
@@ -288,12 +288,12 @@ class Searcher:
             lists.append((cfg.bm25_weight, lexical))
         fused, chunk_score = _fuse(index, lists, cosines, allowed, cfg)
         _add_time_votes(index, fused, filters, allowed, cfg, query)
-        if cfg.roundup_weight and not asks_for_roundup(query):
+        if cfg.roundup_weight and not query.roundup:
             _demote_roundups(index, fused, cfg)
         rows_of = _rows_by_article(index, list(chunk_score))
         for rows in rows_of.values():
             rows.sort(key=lambda r: (-chunk_score[r], -cosines[r]))
-        if names_only_a_time(query):
+        if query.time_only:
             _leads_only(index, fused, rows_of)
         if cfg.mode == "hybrid" and cfg.sentence_weight and q_terms:
             _add_sentence_votes(index, fused, rows_of, q_terms, cfg)
@@ -361,7 +361,7 @@ def _fuse(
 
 def _add_time_votes(
     index: LocalIndex, fused: dict[str, float], filters: SearchFilters | None, allowed: np.ndarray | None,
-    cfg: Ranking, query: str,
+    cfg: Ranking, query: Query,
 ) -> None:
     """Add the date prior (with a reference date, or an inferred one) and recency, in first-place votes; a
     question placed in time ("this week", "latest") gets the stronger recency, and one that asks for the latest
@@ -377,11 +377,11 @@ def _add_time_votes(
         prior = date_prior(days, as_of, _prior_shape(cfg, filters, query, as_of))
         votes += weight * prior * _best_matches(fused, ids, cfg.date_prior_top)
     now = _archive_now(index, allowed, filters.as_of if filters else None)
-    if mentions_relative_time(query):
+    if query.relative_time:
         cfg = replace(cfg, recency_weight=cfg.relative_recency_weight, recency_half_life=cfg.relative_recency_half_life)
     if now is not None and cfg.recency_weight:
         votes += cfg.recency_weight * recency(days, now, cfg)
-    if now is not None and cfg.latest_weight and asks_for_latest(query):
+    if now is not None and cfg.latest_weight and query.latest:
         # Asked as of a day (--as-of), the latest is the newest up to it: a report from after it gains nothing.
         latest = recency(days, now, replace(cfg, recency_half_life=cfg.latest_half_life)) * (days <= day_number(now))
         votes += cfg.latest_weight * latest * _best_matches(fused, ids, cfg.latest_top)
@@ -390,15 +390,19 @@ def _add_time_votes(
         fused[article_id] += vote
 
 
-def _prior_shape(cfg: Ranking, filters: SearchFilters | None, query: str, as_of: date) -> Ranking:
+def _prior_shape(cfg: Ranking, filters: SearchFilters | None, query: Query, as_of: date) -> Ranking:
     """The date prior's window for this question: the days it names (dated by `index.periods`), the days since
     the day it names ("on Monday", "last night"), or the default week."""
     if filters is not None and filters.period_days:
         return replace(cfg, window=filters.period_days)
-    day = named_day(query, as_of) if cfg.day_half_life else None
+    day = named_day(query.text, as_of) if cfg.day_half_life else None
     if day is None:
         return cfg
     return replace(cfg, window=(as_of - day).days, half_life=cfg.day_half_life)
+
+
+def _parsed(query: str | Query) -> Query:
+    return query if isinstance(query, Query) else parse(query)
 
 
 def _best_matches(fused: dict[str, float], ids: list[str], top: int) -> np.ndarray:
