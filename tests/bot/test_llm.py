@@ -14,7 +14,7 @@ from bot.llm_writer import FollowUpRewriter, OpenAIWriter
 from bot.types import Answer, Conversation, Turn
 from config import LLMError, Settings, load_settings
 from index.types import Passage
-from tests.bot.test_verify import HOTEL, PWNED, STORM, BagOfTermsEmbedding
+from tests.bot.test_verify import HOTEL, HOTEL_2, PWNED, STORM, BagOfTermsEmbedding
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -35,6 +35,7 @@ def settings_for(server: FakeOpenAIServer, tmp_path: Path, **overrides: object) 
         "llm": "openai",
         "llm_timeout": 1.5,
         "llm_max_retries": 2,
+        "llm_prompt": "full",
         **overrides,
     }
     return load_settings(**options)
@@ -87,7 +88,7 @@ def test_an_article_cannot_close_its_fence(writer: OpenAIWriter, server: FakeOpe
 # What the user gets
 
 
-def test_stream_yields_deltas_then_the_verified_answer(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
+def test_stream_yields_only_verified_sentences_then_the_answer(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
     text = (
         "Rouhani is staying at the Millennium Hilton hotel [2][9]. He also plans to visit Paris. "
         "Officials expect the port to reopen on Monday [3]."
@@ -95,14 +96,24 @@ def test_stream_yields_deltas_then_the_verified_answer(writer: OpenAIWriter, ser
     server.reply(text)
     deltas, answer = run(writer.stream("Which hotel?", [STORM, HOTEL, STORM]))
     assert server.requests[0]["stream"] is True
-    assert len(deltas) > 5 and "".join(deltas) == text
-    # [9] names no source, "Paris" has no citation, the hotel article comes first: renumbered densely.
-    assert answer.text == (
-        "Rouhani is staying at the Millennium Hilton hotel [1]. Officials expect the port to reopen on Monday [2]."
-    )
+    # [9] names no source, "Paris" is in no source, the hotel article comes first: renumbered densely; the text
+    # streamed is the verified text, sentence by sentence.
+    assert deltas == ["Rouhani is staying at the Millennium Hilton hotel [1].",
+                      " Officials expect the port to reopen on Monday [2]."]
+    assert answer.text == "".join(deltas)
     assert [c.title for c in answer.citations] == ["Rouhani arrives for UN week", "Storm closes Easton port"]
     assert "Millennium Hilton" in answer.citations[0].quote
     assert answer.note == "Left out 1 sentence the articles don't support."
+
+
+def test_two_passages_of_one_article_are_one_source(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
+    server.reply("Police closed First Avenue for two hours [1].")
+    answer = writer.write("Which street?", [HOTEL, STORM, HOTEL_2])
+    prompt = server.user_prompts[0]
+    assert prompt.count("Source ") == 2 and prompt.count("<<<ARTICLE") == 2
+    hotel_block = prompt.split("Source 1:")[1].split("Source 2:")[0]
+    assert "Millennium Hilton" in hotel_block and "First Avenue" in hotel_block
+    assert answer.text == "Police closed First Avenue for two hours [1]."
 
 
 def test_the_sentinel_becomes_an_abstention(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
@@ -198,13 +209,23 @@ def test_a_wrong_key_or_model_is_one_clear_message(
     assert len(server.requests) == 1  # not retried
 
 
-def test_a_stream_that_breaks_off_is_an_llm_error(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
+def test_a_stream_that_breaks_off_before_anything_is_verified_is_an_llm_error(
+    writer: OpenAIWriter, server: FakeOpenAIServer
+) -> None:
     server.reply("Officials expect the port to reopen on Monday [1].", stream_cut_after=3)
     deltas: list[str] = []
     with pytest.raises(LLMError):
         for item in writer.stream("When?", [STORM]):
             deltas.append(str(item))
-    assert deltas  # some text was out before the failure
+    assert deltas == []  # nothing unverified was shown
+
+
+def test_a_stream_that_breaks_off_keeps_what_was_verified(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
+    text = "Officials expect the port to reopen on Monday [1]. A storm closed the port of Easton on Friday [1]."
+    server.reply(text, stream_cut_after=14)
+    deltas, answer = run(writer.stream("When?", [STORM]))
+    assert deltas == ["Officials expect the port to reopen on Monday [1]."] and answer.text == deltas[0]
+    assert answer.note.startswith("The language model broke off")
 
 
 # Follow-ups
