@@ -40,9 +40,9 @@ class ReplyShapeTransport(httpx.BaseTransport):
         response.close()
         if wants_stream:
             logger.info("the server answered a streaming request with one body; reading it as a stream")
-            return _response(response, "text/event-stream", _as_events(body))
+            return _response(request, response, "text/event-stream", _as_events(body))
         logger.info("the server answered a plain request with an event stream; reading it as one reply")
-        return _response(response, "application/json", _as_completion(body))
+        return _response(request, response, "application/json", _as_completion(body))
 
     def close(self) -> None:
         self.inner.close()
@@ -55,11 +55,13 @@ def _asks_for_stream(request: httpx.Request) -> bool:
         return False
 
 
-def _response(original: httpx.Response, content_type: str, content: bytes) -> httpx.Response:
+def _response(
+    request: httpx.Request, original: httpx.Response, content_type: str, content: bytes
+) -> httpx.Response:
     headers = {k: v for k, v in original.headers.items() if k.lower() not in {"content-type", "content-length",
                                                                                "content-encoding", "transfer-encoding"}}
     return httpx.Response(200, headers={**headers, "content-type": content_type}, content=content,
-                          request=original.request)
+                          request=request)
 
 
 def _as_events(body: bytes) -> bytes:

@@ -19,7 +19,7 @@ from bot.extractive import abstention
 from bot.llm_prompt import answer_messages, compact_sources, group_sources
 from bot.reply_format import is_refusal
 from bot.types import Answer, Turn
-from bot.verify import Verifier, VerifyStats, split_reply, strip_markers
+from bot.verify import Verifier, VerifyStats, missing_details, split_reply, strip_markers
 from bot.writers import AnswerWriter
 from config.errors import LLMError
 from index.types import Passage
@@ -149,6 +149,12 @@ class OpenAIWriter:
             n = stats.dropped
             reason = f"The articles don't support what the language model wrote ({n} sentence{'s' if n != 1 else ''})"
         offline = self.fallback.write(question, passages) if self.fallback is not None else abstention(question)
+        if only_abstained and not offline.abstained:
+            # The offline writer quotes the best match it finds; when the articles it quotes never name who or
+            # what the question asks about ("Kim Jong Un"), the model's "the articles don't say" stands.
+            quoted = " ".join(c.passage or c.quote for c in offline.citations)
+            if missing_details(question, quoted):
+                offline = abstention(question)
         if offline.abstained:
             if only_abstained:
                 return verifier.answer()  # both agree: the articles don't say
