@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.citations import Claim, number_citations
 from bot.headlines import headlines
+from bot.instructions import gives_instructions, without_fence_breaks
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
 from bot.types import Answer, Turn
 from index.keyword import asks_for_latest
@@ -161,7 +162,7 @@ class ExtractiveWriter:
                 sentence = passage.text[start:end]
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question).
-                if key in seen or len(words(sentence)) < 4 or is_question(sentence):
+                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or _injected(sentence, passage):
                     continue
                 seen.add(key)
                 s_terms = set(content_terms(sentence))
@@ -304,6 +305,8 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         neighbour = text[start:end]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
+        if _injected(neighbour, candidate.passage):
+            continue
         if position > candidate.position and _TURNS_AWAY.match(neighbour):
             continue
         new = len(_names(neighbour) - known)
@@ -318,6 +321,11 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         position = max(usable, key=lambda p: (usable[p][0], p > candidate.position))
     neighbour = usable[position][1]
     return f"{candidate.sentence} {neighbour}" if position > candidate.position else f"{neighbour} {candidate.sentence}"
+
+
+def _injected(sentence: str, passage: Passage) -> bool:
+    """Whether `sentence` gives orders to an AI, or stands where the article broke out of its fence: never quoted."""
+    return gives_instructions(sentence) or sentence not in without_fence_breaks(passage.text)
 
 
 # A next sentence opening like this turns to another story ("Meanwhile, displays of hate are breaking out …").

@@ -45,7 +45,7 @@ from typing import Any
 
 from bot.citations import citation_for
 from bot.extractive import abstention
-from bot.instructions import gives_instructions
+from bot.instructions import gives_instructions, without_fence_breaks
 from bot.reply_format import normalize_reply
 from bot.sentences import STOPWORDS, content_terms, split_sentences, stem, words
 from bot.types import Answer
@@ -133,6 +133,7 @@ def is_connective(claim: str) -> bool:
 
 def evidence_sentences(passage_text: str) -> list[str]:
     """The passage's sentences, without those that address an AI reader."""
+    passage_text = without_fence_breaks(passage_text)
     sentences = [passage_text[s:e] for s, e in split_sentences(passage_text)]
     return [s for s in sentences if not gives_instructions(s)]
 
@@ -238,15 +239,19 @@ def is_fragment(claim: str) -> bool:
     return len(words(claim)) < MIN_CLAIM_WORDS or len(set(content_terms(claim))) < MIN_CLAIM_TERMS
 
 
+_FENCE_BREAK_TEXT = re.compile(r"[A-Z]{3,}\s*>{3}.*?(?:<{3}\s*[A-Z]{3,}|$)", re.DOTALL)
+
+
 def repeats_instruction(claim: str, passages: Sequence[Passage]) -> bool:
     """Whether `claim` gives orders itself, or says what an instruction hidden in an article asked for."""
     if gives_instructions(claim):
         return True
     terms = set(content_terms(claim))
     for passage in passages:
+        outside = {m.group(0) for m in _FENCE_BREAK_TEXT.finditer(passage.text)}
         for start, end in split_sentences(passage.text):
             sentence = passage.text[start:end]
-            if gives_instructions(sentence):
+            if gives_instructions(sentence) or any(sentence in part for part in outside):
                 shared = terms & set(content_terms(sentence))
                 if len(shared) >= 2 and len(shared) >= MAX_INSTRUCTION_OVERLAP * len(terms):
                     return True
