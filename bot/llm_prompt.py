@@ -77,6 +77,7 @@ reply exactly: {SENTINEL}"""
 
 # A compact source keeps this many sentences at most, and the sentence after each one it keeps.
 COMPACT_SENTENCES = 4
+COMPACT_SHARE = 0.5
 
 
 class SentenceRanker(Protocol):
@@ -117,14 +118,19 @@ def group_sources(passages: Sequence[Passage]) -> list[Passage]:
 
 
 def compact_sources(question: str, sources: Sequence[Passage], ranker: SentenceRanker | None) -> list[Passage]:
-    """Each source cut to the sentences the offline writer ranks for `question` (and the one after each, which
-    often finishes the thought), in reading order; a source with none of them keeps its first two sentences."""
+    """Each source cut to the sentences the offline writer weighs for `question` (its ranked candidates scoring at
+    least half its best) and the one after each, which often finishes the thought, in reading order; a source with
+    none of them keeps its first two sentences."""
     ranked: dict[str, set[str]] = {}
-    if ranker is not None:
-        for candidate in ranker.rank_sentences(question, sources):
-            passage, sentence = getattr(candidate, "passage", None), getattr(candidate, "sentence", None)
-            if isinstance(passage, Passage) and isinstance(sentence, str):
-                ranked.setdefault(passage.article_id, set()).add(sentence)
+    candidates = list(ranker.rank_sentences(question, sources)) if ranker is not None else []
+    best = max((float(getattr(c, "score", 0.0)) for c in candidates), default=0.0)
+    for candidate in candidates:
+        passage, sentence = getattr(candidate, "passage", None), getattr(candidate, "sentence", None)
+        # The offline writer quotes sentences scoring within 80 % of its best; half of it is what it weighs.
+        if isinstance(passage, Passage) and isinstance(sentence, str) and getattr(candidate, "score", 0.0) >= (
+            COMPACT_SHARE * best
+        ):
+            ranked.setdefault(passage.article_id, set()).add(sentence)
     out = []
     for source in sources:
         spans = split_sentences(source.text)
