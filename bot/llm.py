@@ -42,6 +42,7 @@ _RETRY_STATUS = {408, 409, 429}
 
 
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
+OPENAI_BASE = "https://api.openai.com/v1"
 _DISCOVERY_TIMEOUT = 5.0  # seconds to ask a local server which models it serves
 
 
@@ -65,7 +66,9 @@ def build_llm(settings: Settings, model: str | None = None) -> LLM:
         "timeout": settings.llm_timeout,
         "max_retries": 0,
         # Reads a one-body reply to a streaming request (and the reverse) instead of losing it.
-        "http_client": httpx.Client(transport=ReplyShapeTransport(), timeout=settings.llm_timeout),
+        "http_client": httpx.Client(
+            transport=ReplyShapeTransport.for_url(settings.openai_base_url or OPENAI_BASE), timeout=settings.llm_timeout
+        ),
     }
     if settings.openai_base_url:
         return OpenAILike(
@@ -78,9 +81,9 @@ def build_llm(settings: Settings, model: str | None = None) -> LLM:
         openai_modelname_to_contextsize(model)
     except ValueError:
         # A model newer than llama-index's table: OpenAILike doesn't need to know it.
-        return OpenAILike(api_base="https://api.openai.com/v1", is_chat_model=True,
+        return OpenAILike(api_base=OPENAI_BASE, is_chat_model=True,
                           context_window=DEFAULT_CONTEXT_WINDOW, **common)
-    return OpenAI(api_base="https://api.openai.com/v1", **common)
+    return OpenAI(api_base=OPENAI_BASE, **common)
 
 
 def _key(settings: Settings) -> str:

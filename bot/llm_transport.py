@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.request
 from typing import Any
 
 import httpx
@@ -27,6 +28,16 @@ class ReplyShapeTransport(httpx.BaseTransport):
 
     def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
         self.inner = inner or httpx.HTTPTransport()
+
+    @classmethod
+    def for_url(cls, base_url: str) -> ReplyShapeTransport:
+        """The transport for a server at `base_url`, through the proxy the environment names for it (HTTPS_PROXY,
+        NO_PROXY …), as the openai client's own transport would: a custom transport turns httpx's lookup off."""
+        host = httpx.URL(base_url).host
+        proxy = urllib.request.getproxies().get(httpx.URL(base_url).scheme)
+        if proxy and not urllib.request.proxy_bypass(host):
+            return cls(httpx.HTTPTransport(proxy=proxy))
+        return cls()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
