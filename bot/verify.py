@@ -217,16 +217,25 @@ def numbers_in(text: str) -> set[str]:
 
 
 def names_in(text: str) -> set[str]:
-    """The capitalised words of `text` that carry meaning (names, places, organisations), lower-cased."""
-    return {w.lower().replace("’", "'").removesuffix("'s") for w in _NAME.findall(text)} - STOPWORDS - {
-        "i", "a"} - set(_NUMBER_WORDS)
+    """The capitalised words of `text` that carry meaning (names, places, organisations), lower-cased; not a word
+    capitalised only because it opens the sentence, a quote or what follows a colon."""
+    found = set()
+    for match in _NAME.finditer(text):
+        before = text[: match.start()].rstrip()
+        if not before or before[-1] in ":;“\"‘'(—–-" or before[-1] in ".!?":
+            continue
+        found.add(match.group(0).lower().replace("’", "'").removesuffix("'s"))
+    return {part for name in found for part in re.split(r"['’\-]", name) if len(part) > 1} - STOPWORDS - set(
+        _NUMBER_WORDS
+    )
 
 
 def missing_details(claim: str, evidence: str) -> list[str]:
     """The claim's numbers and names that `evidence` doesn't mention (a name matches on its first four letters, so
     "Iranian" is found in "Iran")."""
     missing = sorted(numbers_in(claim) - numbers_in(evidence))
-    evidence_words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", evidence)}
+    evidence_words = {w.lower() for w in re.findall(r"[A-Za-z]+", evidence)}  # "d’Alene" gives "alene"
+    evidence_words |= {a.replace(".", "").lower() for a in re.findall(r"\b(?:[A-Z]\.){2,}", evidence)}  # U.S. → us
     prefixes = {w[:4] for w in evidence_words} | {stem(w) for w in evidence_words}
     for name in names_in(claim):
         if len(name) > 1 and name not in evidence_words and stem(name) not in prefixes and name[:4] not in prefixes:
