@@ -116,6 +116,18 @@ def test_two_passages_of_one_article_are_one_source(writer: OpenAIWriter, server
     assert answer.text == "Police closed First Avenue for two hours [1]."
 
 
+@pytest.mark.parametrize("shape", [{"one_body": True}, {"always_stream": True}], ids=["one-body", "event-stream"])
+def test_a_reply_in_the_other_shape_is_read(
+    writer: OpenAIWriter, server: FakeOpenAIServer, shape: dict[str, bool]
+) -> None:
+    text = "Officials expect the port to reopen on Monday [1]."
+    server.reply(text, **shape)
+    server.reply(text, **shape)
+    assert writer.write("When?", [STORM]).text == text  # a plain request
+    assert run(writer.stream("When?", [STORM]))[1].text == text  # a streaming one
+    assert [r.get("stream", False) for r in server.requests] == [False, True]
+
+
 def test_the_sentinel_becomes_an_abstention(writer: OpenAIWriter, server: FakeOpenAIServer) -> None:
     server.reply("The articles don't say.")
     answer = writer.write("Who won the election?", [HOTEL])

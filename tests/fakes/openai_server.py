@@ -40,6 +40,7 @@ class Reply:
     stream_cut_after: int | None = None  # streamed chunks sent before the connection is dropped
     chunk_delay: float = 0.0
     one_body: bool = False  # a plain completion even when the request asks for a stream
+    always_stream: bool = False  # an event stream even when the request asks for a plain completion
 
 
 class FakeOpenAIServer:
@@ -100,7 +101,7 @@ class FakeOpenAIServer:
         if script.body is not None or script.status != 200:
             headers = {"Content-Type": "application/json", **script.headers}
             return web.Response(status=script.status, text=script.body or "{}", headers=headers)
-        if body.get("stream") and not script.one_body:
+        if (body.get("stream") and not script.one_body) or script.always_stream:
             return await self._stream(request, body, script, text)
         return web.json_response(_completion(body, text), headers=script.headers)
 
