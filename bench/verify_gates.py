@@ -25,7 +25,8 @@ DATA = ROOT.parent / "shared" / "data" / "realtimeqa"
 
 
 def main() -> int:
-    from bot import verify
+    from bot import claim_checks, verify
+    from bot.instructions import gives_instructions
     from bot.sentences import split_sentences, words
 
     rng = random.Random(7)
@@ -53,11 +54,11 @@ def main() -> int:
                 unsupported.append((claim, rng.choice(others), kind))
 
     def gate(claim: str, passage: str) -> str:
-        if verify.is_fragment(claim):
+        if claim_checks.is_fragment(claim):
             return "fragment"
-        if verify.gives_instructions(claim):
+        if gives_instructions(claim):
             return "instruction"
-        if verify.missing_details(claim, " ".join(verify.evidence_sentences(passage))):
+        if claim_checks.missing_details(claim, " ".join(verify.evidence_sentences(passage))):
             return "name/number"
         return ""
 
@@ -71,7 +72,7 @@ def main() -> int:
             print(f"| {label} | {kind} | >= {floor:.1f} | {len(rows)} | {counts['fragment']} | "
                   f"{counts['instruction']} | {counts['name/number']} | {counts['']} "
                   f"({counts[''] / max(len(rows), 1):.0%}) |")
-    missed = [(c, verify.missing_details(c, " ".join(verify.evidence_sentences(p))))
+    missed = [(c, claim_checks.missing_details(c, " ".join(verify.evidence_sentences(p))))
               for c, p, k in supported if k == "evidence" and gate(c, p) == "name/number"]
     for claim, missing in missed[:8]:
         print(f"  evidence rejected for {missing}: {claim[:110]!r}", file=sys.stderr)

@@ -15,11 +15,12 @@ from typing import Any, Protocol
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
+from bot.claim_checks import missing_details
 from bot.extractive import abstention
 from bot.llm_prompt import answer_messages, compact_sources, group_sources
 from bot.reply_format import is_refusal
 from bot.types import Answer, Turn
-from bot.verify import Verifier, VerifyStats, missing_details, split_reply, strip_markers
+from bot.verify import Verifier, VerifyStats, split_reply, strip_markers
 from bot.writers import AnswerWriter
 from config.errors import LLMError
 from index.types import Passage
