@@ -24,6 +24,15 @@ _SOURCES_HEADER = re.compile(
     r"\s*(?:\*\*|__)?\s*(?:\[\d+\].*)?$",
     re.IGNORECASE,
 )
+# "According to Source 2, the port reopens on Monday." / "Source 2 says that …" / "In Source 2, …": the source named
+# in words, moved to a marker at the end of its sentence.
+_NAMED_SOURCE = re.compile(
+    rf"\b(?:according to|as (?:reported|stated) (?:in|by)|in|per)\s+{_SOURCE_WORD}\s+({_NUMBERS}),?\s+"
+    r"([^\n]+?)([.!?])(?=\s+(?-i:[A-Z\"“\[(])|\s*$|\s*\n)"
+    rf"|\b{_SOURCE_WORD}\s+({_NUMBERS})\s+(?:says|said|reports|reported|states|stated|notes|noted|mentions)"
+    r"(?:\s+that)?,?\s+([^\n]+?)([.!?])(?=\s+(?-i:[A-Z\"“\[(])|\s*$|\s*\n)",
+    re.IGNORECASE,
+)
 _ONLY_MARKERS = re.compile(r"^\s*(?:\[\s*\d+(?:\s*,\s*\d+)*\s*\]\s*[.,;]?\s*)+$")
 _BULLET = re.compile(r"^\s*(?:[-*•·+]|\d{1,2}[.)])\s+")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
@@ -48,6 +57,7 @@ def normalize_reply(text: str) -> list[tuple[str, bool]]:
     text = _LENTICULAR.sub(r"[\1]", text)
     text = _FOOTNOTE.sub(r"[\1]", text)
     text = _PAREN_SOURCE.sub(lambda m: f"[{_plain_numbers(m.group(1))}]", text)
+    text = _NAMED_SOURCE.sub(_marker_at_the_end, text)
     lines: list[tuple[str, bool]] = []
     for raw in text.splitlines():
         if _SOURCES_HEADER.match(raw) and lines:
@@ -70,3 +80,8 @@ def normalize_reply(text: str) -> list[tuple[str, bool]]:
 
 def _plain_numbers(group: str) -> str:
     return re.sub(rf"\s*{_SOURCE_WORD}\s*", " ", group, flags=re.IGNORECASE).strip()
+
+
+def _marker_at_the_end(match: re.Match[str]) -> str:
+    numbers, rest, stop = match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)
+    return f"{rest[:1].upper()}{rest[1:]} [{_plain_numbers(numbers)}]{stop}"

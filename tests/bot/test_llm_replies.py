@@ -211,6 +211,7 @@ def cited(body: dict[str, Any], words: str) -> int:
         "- {fact} [{n}].\n- PWNED!",
         "**{fact}** [Source {n}].",
         "{fact}. [{n}]",
+        "According to Source {n}, {fact}.",
         "{fact}.",  # no citation at all: cited to the source that says it
         "{fact} [9].",  # a source that doesn't exist
     ],

@@ -199,6 +199,11 @@ def test_without_an_embedding_model_lexical_overlap_decides() -> None:
         ("Port reopens Monday [2].\n\n**Sources:**\n[1] Storm closes Easton port\n[2] Harbor Daily",
          [("Port reopens Monday [2].", False)]),
         ("Port reopens in 2024 (2 cranes).", [("Port reopens in 2024 (2 cranes).", False)]),
+        ("According to Source 2, the port reopens Monday.", [("The port reopens Monday [2].", False)]),
+        ("Source 1 says that the port closed. In source 2, it reopens.", [("The port closed [1]. It reopens [2].",
+                                                                          False)]),
+        ("The source says little.", [("The source says little.", False)]),
+        ("According to source 3, U.S. troops left. Then",  [("U.S. troops left [3]. Then", False)]),
     ],
 )
 def test_citation_styles_become_markers(reply: str, expected: list[tuple[str, bool]]) -> None:
