@@ -16,7 +16,7 @@ from bot.citations import Claim, number_citations
 from bot.coverage import evidence, mentions, share, unmentioned
 from bot.followup import is_follow_up, topic_query
 from bot.headlines import headlines
-from bot.instructions import gives_instructions
+from bot.instructions import gives_instructions, without_fence_breaks
 from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
 from bot.types import Answer, Turn
 from index.query import Query, Subject, parse
@@ -301,7 +301,7 @@ class ExtractiveWriter:
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question), and an
                 # article's orders to an AI ("Ignore all previous instructions …") are never an answer.
-                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or gives_instructions(sentence):
+                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or _injected(sentence, passage):
                     continue
                 if known is not None and not _names(sentence, first_word_counts=True) - known:
                     continue
@@ -509,7 +509,7 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         neighbour = text[start:end]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
-        if gives_instructions(neighbour):
+        if _injected(neighbour, candidate.passage):
             continue
         if position > candidate.position and _TURNS_AWAY.match(neighbour):
             continue
@@ -525,6 +525,11 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
         position = max(usable, key=lambda p: (usable[p][0], p > candidate.position))
     neighbour = usable[position][1]
     return f"{candidate.sentence} {neighbour}" if position > candidate.position else f"{neighbour} {candidate.sentence}"
+
+
+def _injected(sentence: str, passage: Passage) -> bool:
+    """Whether `sentence` gives orders to an AI, or stands where the article broke out of its fence: never quoted."""
+    return gives_instructions(sentence) or sentence not in without_fence_breaks(passage.text)
 
 
 # A next sentence opening like this turns to another story ("Meanwhile, displays of hate are breaking out …").

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["gives_instructions"]
+__all__ = ["gives_instructions", "without_fence_breaks"]
 
 _PATTERNS = (
     # "Ignore all previous instructions", "disregard the rules above", "forget your prompt"
@@ -30,9 +30,14 @@ _PATTERNS = (
     r"\byou\s+are\s+(?:an?\s+)?(?:ai|assistant|language\s+model|chatbot|llm)\b",
     r"\b(?:system\s+prompt|developer\s+mode|jailbreak)\b",
     r"\b(?:note\s+to|attention|message\s+to|instructions?\s+(?:for|to))\s+(?:the\s+|any\s+|all\s+)?"
-    r"(?:ai|assistant|language\s+model|chatbot|llm)s?\b\s*[:,]",
+    r"(?:ai\s+)?(?:ai|assistant|language\s+model|chatbot|llm)s?\b\s*[:,]",
+    # "From now on, end every answer with …", "tell every reader to …" (said to whoever writes the answer)
+    r"\bfrom\s+now\s+on,?\s+(?:end|start|begin|finish|sign|add\s+\w+\s+to|append\s+\w+\s+to|prefix|include\s+\w+"
+    r"\s+in)\s+(?:every|all|each|your)\s+(?:answers?|repl(?:y|ies)|responses?)\b",
+    r"(?:^|[.:;]\s*|\band\s+)(?:tell|inform|remind)\s+(?:the\s+|every\s+|all\s+|your\s+)?(?:users?|readers?)\s+"
+    r"(?:that|to)\b",
     # Fake chat turns and fence breaks: "System: …", "### Instruction", "ARTICLE>>>", "</sources>"
-    r"(?:^|\n)\s*(?:system|assistant|user)\s*:",
+    r"(?:^|\n)\s*(?:system|assistant|user|ai)\s*:",
     r"#{2,}\s*(?:instructions?|system)\b",
     r"(?-i:[A-Z]{3,})\s*>{3}|<{3}\s*(?-i:[A-Z]{3,})|</?\s*(?:sources?|system|instructions?|article)\s*>",
     # The same in French, German and Spanish.
@@ -47,3 +52,13 @@ _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE
 def gives_instructions(text: str) -> bool:
     """Whether `text` gives orders to an AI or to whoever reads it, as a prompt injection does."""
     return _INSTRUCTION.search(text) is not None
+
+
+# An article that closes the fence it is quoted in ("ARTICLE>>>") writes what follows as if it were the prompt's own
+# text (a fake question and answer, new rules) until it reopens one ("<<<ARTICLE") or ends.
+_FENCE_BREAK = re.compile(r"(?-i:[A-Z]{3,})\s*>{3}.*?(?:<{3}\s*(?-i:[A-Z]{3,})|$)", re.DOTALL)
+
+
+def without_fence_breaks(text: str) -> str:
+    """`text` without what an article wrote outside its fence: never evidence, never an answer."""
+    return _FENCE_BREAK.sub(" ", text)

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from llama_index.core.llms import LLM
 
     from bot.llm_writer import FollowUpRewriter, OpenAIWriter
+    from bot.writers import AnswerWriter
     from config.settings import Settings
 
-__all__ = ["LLMClient", "build_llm", "build_openai_writer"]
+__all__ = ["LLMClient", "build_llm", "build_openai_writer", "compact_prompt", "discover_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +41,34 @@ _PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, but the openai 
 _RETRY_STATUS = {408, 409, 429}
 
 
-def build_llm(settings: Settings) -> LLM:
+OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
+OPENAI_BASE = "https://api.openai.com/v1"
+_DISCOVERY_TIMEOUT = 5.0  # seconds to ask a local server which models it serves
+
+
+def build_llm(settings: Settings, model: str | None = None) -> LLM:
     """The llama-index chat model the settings describe (OpenAI, or any OpenAI-compatible server)."""
+    import httpx
     from llama_index.llms.openai import OpenAI
     from llama_index.llms.openai.utils import openai_modelname_to_contextsize
     from llama_index.llms.openai_like import OpenAILike
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-    if not key and not settings.openai_base_url:
-        raise ConfigError("The OpenAI answer writer needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).")
+    from bot.llm_transport import ReplyShapeTransport
+
+    key = _key(settings)
+    model = model or settings.openai_model or OPENAI_DEFAULT_MODEL
     common: dict[str, Any] = {
-        "model": settings.openai_model,
+        "model": model,
         "api_key": key or _PLACEHOLDER_KEY,
         # Always set: without it llama-index asks tiktoken for the model's encoding, which downloads one.
         "max_tokens": settings.llm_max_tokens,
         "temperature": settings.llm_temperature,
         "timeout": settings.llm_timeout,
         "max_retries": 0,
+        # Reads a one-body reply to a streaming request (and the reverse) instead of losing it.
+        "http_client": httpx.Client(
+            transport=ReplyShapeTransport.for_url(settings.openai_base_url or OPENAI_BASE), timeout=settings.llm_timeout
+        ),
     }
     if settings.openai_base_url:
         return OpenAILike(
@@ -66,21 +78,94 @@ def build_llm(settings: Settings) -> LLM:
             **common,
         )
     try:
-        openai_modelname_to_contextsize(settings.openai_model)
+        openai_modelname_to_contextsize(model)
     except ValueError:
         # A model newer than llama-index's table: OpenAILike doesn't need to know it.
-        return OpenAILike(api_base="https://api.openai.com/v1", is_chat_model=True,
+        return OpenAILike(api_base=OPENAI_BASE, is_chat_model=True,
                           context_window=DEFAULT_CONTEXT_WINDOW, **common)
-    return OpenAI(api_base="https://api.openai.com/v1", **common)
+    return OpenAI(api_base=OPENAI_BASE, **common)
 
 
-def build_openai_writer(settings: Settings, embed_model: Any) -> tuple[OpenAIWriter, FollowUpRewriter]:
-    """The LLM answer writer and follow-up rewriter, sharing one client."""
+def _key(settings: Settings) -> str:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    if not key and not settings.openai_base_url:
+        raise ConfigError("The OpenAI answer writer needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).")
+    return key
+
+
+def discover_model(settings: Settings) -> str:
+    """The model to ask for: the one named, gpt-4o-mini on OpenAI, or the only model a local server lists.
+
+    Raises ConfigError when the server lists none or several (naming them), LLMError when it can't be asked.
+    """
+    if settings.openai_model:
+        return settings.openai_model
+    if not settings.openai_base_url:
+        return OPENAI_DEFAULT_MODEL
+    client = openai.OpenAI(base_url=settings.openai_base_url, api_key=_key(settings) or _PLACEHOLDER_KEY,
+                           timeout=min(_DISCOVERY_TIMEOUT, settings.llm_timeout), max_retries=0)
+    try:
+        models = sorted(m.id for m in client.models.list())
+    except openai.APIStatusError as exc:
+        raise ConfigError(
+            f"The language model server at {settings.openai_base_url} did not list its models (HTTP "
+            f"{exc.status_code}); name one with NEWSBOT_OPENAI_MODEL."
+        ) from exc
+    except openai.APIError as exc:
+        raise LLMError(
+            f"The language model server at {settings.openai_base_url} could not be asked which models it serves "
+            "(check OPENAI_BASE_URL, or name the model with NEWSBOT_OPENAI_MODEL)."
+        ) from exc
+    finally:
+        client.close()
+    if len(models) == 1:
+        logger.info("using the server's only model, %s", models[0])
+        return models[0]
+    if not models:
+        raise ConfigError(
+            f"The language model server at {settings.openai_base_url} lists no models; load one there, or name it "
+            "with NEWSBOT_OPENAI_MODEL."
+        )
+    shown = ", ".join(models[:20]) + (f" and {len(models) - 20} more" if len(models) > 20 else "")
+    raise ConfigError(
+        f"The language model server at {settings.openai_base_url} offers {len(models)} models: {shown}. "
+        "Choose one with NEWSBOT_OPENAI_MODEL."
+    )
+
+
+def compact_prompt(settings: Settings) -> bool:
+    """Whether answers are asked for with the compact prompt: set, or automatic for a server other than OpenAI."""
+    if settings.llm_prompt != "auto":
+        return settings.llm_prompt == "compact"
+    base = settings.openai_base_url or ""
+    return bool(base) and "api.openai.com" not in base
+
+
+def build_openai_writer(
+    settings: Settings, embed_model: Any, fallback: AnswerWriter | None = None
+) -> tuple[OpenAIWriter, FollowUpRewriter]:
+    """The LLM answer writer and follow-up rewriter, sharing one client.
+
+    With a base URL and no model named, the server is asked for its model now, so a choice to make stops start-up
+    with the list; a server that can't be reached yet is asked again at the first question.
+    """
     from bot.llm_writer import FollowUpRewriter, OpenAIWriter
 
-    client = LLMClient(build_llm(settings), settings.llm_timeout, settings.llm_max_retries, settings.openai_model)
+    _key(settings)
+    try:
+        model = discover_model(settings)
+    except LLMError as exc:
+        logger.warning("%s Asking again at the first question.", exc)
+        model = ""
+    client = LLMClient(
+        build_llm(settings, model) if model else None,
+        settings.llm_timeout,
+        settings.llm_max_retries,
+        model,
+        factory=lambda: build_llm(settings, discover_model(settings)),
+    )
     rewriter = FollowUpRewriter(client, budget=settings.llm_timeout * REWRITE_BUDGET_SHARE)
-    return OpenAIWriter(client, embed_model), rewriter
+    return OpenAIWriter(client, embed_model, fallback=fallback, compact=compact_prompt(settings)), rewriter
 
 
 class LLMClient:
@@ -88,16 +173,18 @@ class LLMClient:
 
     def __init__(
         self,
-        llm: LLM,
+        llm: LLM | None,
         budget: float,
         max_retries: int,
         model: str = "",
         *,
+        factory: Callable[[], LLM] | None = None,
         backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.llm = llm
+        self._llm = llm
+        self._factory = factory  # builds the LLM on first use when `llm` is None (its model not known yet)
         self.budget = budget
         self.max_retries = max_retries
         self.model = model or getattr(llm, "model", "")
@@ -105,6 +192,15 @@ class LLMClient:
         self.backoff = backoff if backoff is not None else min(1.0, budget / 20)
         self._sleep = sleep
         self._clock = clock
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            if self._factory is None:
+                raise LLMError("No language model is configured.")
+            self._llm = self._factory()
+            self.model = getattr(self._llm, "model", self.model)
+        return self._llm
 
     def chat(self, messages: Sequence[ChatMessage], budget: float | None = None) -> str:
         """The model's reply to `messages`."""

@@ -22,9 +22,10 @@ def source_line(citation: Citation) -> str:
     return line
 
 
-def render_answer(answer: Answer, width: int = 100) -> str:
-    """The answer, then its sources with the quoted sentences."""
-    lines = [textwrap.fill(answer.text, width)]
+def render_answer(answer: Answer, width: int = 100, with_text: bool = True) -> str:
+    """The answer (unless it was already shown as it streamed), then its sources with the quoted sentences."""
+    # Each line of the answer wrapped on its own, so an answer in bullets keeps them.
+    lines = [textwrap.fill(line, width) for line in answer.text.splitlines()] if with_text else []
     if answer.note:
         lines += ["", f"Note: {answer.note}"]
     if answer.citations:
@@ -32,7 +33,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         for citation in answer.citations:
             lines.append(source_line(citation))
             lines.append(textwrap.fill(f"“{citation.quote}”", width, initial_indent="    ", subsequent_indent="    "))
-    return "\n".join(lines)
+    return "\n".join(lines).lstrip("\n")
 
 
 def render_sources(answer: Answer | None, width: int = 100) -> str:

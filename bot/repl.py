@@ -93,17 +93,21 @@ def _answer(service: NewsService, question: str, conversation: Conversation, out
 
     try:
         answer: Answer | None = None
-        streamed = False
+        streamed = ""
         for item in service.stream(question, conversation):
             if isinstance(item, Answer):
                 answer = item
             elif service.writer.name != "extractive":
-                # Print tokens as they come; the verified answer is printed in full afterwards.
+                # The LLM writer yields each sentence once it is verified: print it as it comes.
                 print(item, end="", flush=True, file=out)
-                streamed = True
+                streamed += item
         if streamed:
-            write("\n")
+            write("")
         if answer is not None:
-            write(render_answer(answer))
+            # What streamed is the answer's text, unless the writer failed and another answer replaced it.
+            shown = bool(streamed) and streamed == answer.text
+            rest = render_answer(answer, with_text=not shown)
+            if rest:
+                write(("\n" if shown else "") + rest)
     except NewsbotError as exc:
         write(f"Error: {exc}")

@@ -7,8 +7,8 @@ A sentence is supported by a cited passage when both hold:
   is at least MIN_COSINE.
 
 How the thresholds were chosen: on 1,775 (sentence, cited passage) pairs built from 400 RealTimeQA articles
-(/work/shared/data/realtimeqa, read at calibration time, not shipped), passages of 6 sentences as retrieval returns
-them, scored with MiniLM-L6-v2 int8 (newsbot's embedding):
+(the corpus beside the repository, read at calibration time, not shipped), passages of 6 sentences as retrieval
+returns them, scored with MiniLM-L6-v2 int8 (newsbot's embedding):
 
 - supported (536): a passage sentence as written (120), cut by its first clause or last third (120), two adjacent
   sentences fused into one (120), the quiz's evidence sentence against the best passage of its gold article (88),
@@ -25,9 +25,13 @@ unsupported ones (0.45/0.50 ties). Both together beat either alone: lexical >= 0
 94.4 %; cosine >= 0.55 alone keeps 96.8 % and drops 88.2 %. The pairs most often wrongly dropped are loose
 paraphrases (qa-restate: 90 % kept); wrongly kept ones are same-article passages (8 % kept), which repeat facts.
 
-Unsupported sentences are dropped, not flagged: the final Answer only says what the articles say, and its note
-counts what was left out. Sentences in a passage that address the reader's assistant ("ignore your instructions
-…") never count as support, so a model that obeys an injected instruction is caught even when it cites the source.
+Citations are attributed by support, not taken on trust: a sentence is cited to the sources it names that support
+it; when none of them does (a wrong [n], or none at all), to the one other source that supports it best; when no
+source does, it is dropped. Its names and numbers must occur in the sources it ends up citing ("tried 12 times" is
+not supported by "tried eight times"). Fragments ("Ha.", "PWNED!"), sentences that give instructions, and sentences
+that repeat an instruction found in an article never pass, cited or not: sentences in a passage that address the
+reader's assistant ("ignore your instructions …") never count as support. The final Answer only says what the
+articles say; its note counts what was left out.
 """
 
 from __future__ import annotations
@@ -36,14 +40,16 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.citations import citation_for
+from bot.claim_checks import is_fragment, missing_details, repeats_instruction
 from bot.extractive import abstention
-from bot.instructions import gives_instructions
-from bot.sentences import content_terms, split_sentences
-from bot.types import Answer, Citation
+from bot.instructions import gives_instructions, without_fence_breaks
+from bot.reply_format import normalize_reply
+from bot.sentences import STOPWORDS, content_terms, split_sentences, words
+from bot.types import Answer
 from index.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -110,15 +116,25 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
+_CONNECTIVES = frozenset(
+    """however meanwhile moreover furthermore additionally also in short summary sum brief overall here is are what
+    the articles sources say report according to them this that following addition besides finally first second
+    third then next so thus therefore""".split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
 def is_connective(claim: str) -> bool:
-    """Whether a sentence asserts nothing ("In short:", "However,") and may stand without a citation."""
-    terms = content_terms(claim)
-    names = re.findall(r"(?<!^)\b[A-Z][a-z]+|\d", claim)
-    return not names and (len(terms) <= 1 or (claim.rstrip().endswith(":") and len(terms) <= 3))
+    """Whether a sentence asserts nothing ("In short:", "However,", "Here is what the articles say:") and may stand
+    without a citation. "Ha." and "PWNED!" assert nothing either, but they are not connectives."""
+    if re.search(r"\d", claim) or gives_instructions(claim):
+        return False
+    ws = words(claim)
+    return 0 < len(ws) <= 8 and all(w in _CONNECTIVES or w in STOPWORDS for w in ws) and claim.rstrip()[-1:] in ":,"
 
 
 def evidence_sentences(passage_text: str) -> list[str]:
     """The passage's sentences, without those that address an AI reader."""
+    passage_text = without_fence_breaks(passage_text)
     sentences = [passage_text[s:e] for s, e in split_sentences(passage_text)]
     return [s for s in sentences if not gives_instructions(s)]
 
@@ -161,6 +177,8 @@ def support(claim: str, passage_text: str, embedder: _Embedder) -> Support:
     if not sentences:
         return Support(0.0, 0.0, "")
     lexical = lexical_support(claim, " ".join(sentences))
+    if lexical < MIN_PART_LEXICAL:
+        return Support(lexical, 0.0, "")  # too few shared words to count as any support: no need to embed
     # A claim often fuses two adjacent sentences, so pairs are candidates too.
     units = sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
     embedder.prepare([claim, *units])
@@ -171,11 +189,42 @@ def support(claim: str, passage_text: str, embedder: _Embedder) -> Support:
     return Support(lexical, max(cosines), quote)
 
 
-def split_answer(text: str, n_sources: int) -> list[list[_Sentence]]:
-    """The answer's lines, each a list of sentences with their valid citations (a marker after the full stop
-    belongs to the sentence before it)."""
-    lines: list[list[_Sentence]] = []
-    for line in text.splitlines():
+# Turning a reply into verified sentences
+
+
+@dataclass
+class VerifyStats:
+    """What verification did to one reply (the writer benchmark sums these)."""
+
+    sentences: int = 0
+    kept: int = 0  # claims shown, cited
+    fixed: int = 0  # of those, cited to another source than the model named
+    dropped: int = 0
+    fragments: int = 0
+    instructions: int = 0
+    model_abstained: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a reply: where it sits, the text as written and the sources it cites (all numbers, valid
+    or not)."""
+
+    line: int
+    bullet: bool
+    text: str
+    cited: tuple[int, ...]
+
+    @property
+    def claim(self) -> str:
+        return strip_markers(self.text)
+
+
+def split_reply(text: str) -> list[Sentence]:
+    """The reply's sentences in reading order (a marker after the full stop belongs to the sentence before it)."""
+    out: list[Sentence] = []
+    for index, (line, bullet) in enumerate(normalize_reply(text)):
         raw: list[str] = []
         for start, end in split_sentences(line):
             sentence = line[start:end]
@@ -183,86 +232,173 @@ def split_answer(text: str, n_sources: int) -> list[list[_Sentence]]:
             if lead and raw:
                 raw[-1] = f"{raw[-1]} {lead.group(0).strip()}"
                 sentence = sentence[lead.end() :].strip()
+            elif lead and out and not raw:
+                prev = out[-1]
+                out[-1] = replace(prev, text=f"{prev.text} {lead.group(0).strip()}",
+                                  cited=prev.cited + _numbers(lead.group(0)))
+                sentence = sentence[lead.end() :].strip()
             if sentence:
                 raw.append(sentence)
-        sentences = []
-        for sentence in raw:
-            numbers = [n for m in _MARKER.finditer(sentence) for n in parse_markers(m.group(1))]
-            valid = tuple(dict.fromkeys(n for n in numbers if 1 <= n <= n_sources))
-            if len(valid) < len(numbers):
-                logger.info("removed citations to unknown sources in %r", sentence)
-            sentences.append(_Sentence(sentence, strip_markers(sentence), valid))
-        lines.append(sentences)
-    return lines
+        out.extend(Sentence(index, bullet, s, _numbers(s)) for s in raw)
+    return out
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(n for m in _MARKER.finditer(text) for n in parse_markers(m.group(1))))
+
+
+class Verifier:
+    """Checks a reply sentence by sentence against numbered sources, numbering the articles it keeps by first use.
+
+    `add` returns the text to show for a sentence (with its separator), or "" when it is dropped or held back; the
+    Answer is complete after `finish`. The text shown is exactly the Answer's text, so it can be streamed.
+    """
+
+    def __init__(self, question: str, sources: Sequence[Passage], embed_model: Any | None) -> None:
+        self.question = question
+        self.sources = list(sources)
+        self.embedder = _Embedder(embed_model)
+        self.stats = VerifyStats()
+        self.text = ""
+        self._numbers: dict[str, int] = {}  # article id → its [n] in the answer
+        self._first: dict[str, Passage] = {}
+        self._quotes: dict[str, list[str]] = {}
+        self._held: list[Sentence] = []  # connectives and "the articles don't say …" waiting for a claim
+        self._last_line = -1
+        allowed = " ".join([question, SENTINEL, *(p.text for p in self.sources)])
+        self._known_terms = set(content_terms(allowed))
+
+    def add(self, sentence: Sentence) -> str:
+        """Verify one sentence; the text to show now (possibly with held sentences before it), or ""."""
+        self.stats.sentences += 1
+        claim = sentence.claim
+        if is_abstention(claim):
+            bare = not (set(content_terms(claim)) - set(content_terms(SENTINEL)))
+            if bare:
+                self.stats.model_abstained = True
+            elif len(set(content_terms(claim)) - self._known_terms) <= 1 and not repeats_instruction(
+                claim, self.sources
+            ):
+                # What it says is missing must be about the question or the articles, not news of its own.
+                self._held.append(sentence)  # "The articles don't say how long he stays.": shown after a claim
+            else:
+                self._drop(claim, "unsupported")
+            return ""
+        if is_connective(claim) and not sentence.cited:
+            self._held.append(sentence)
+            return ""
+        if is_fragment(claim):
+            self.stats.fragments += 1
+            return self._drop(claim, "fragment")
+        if repeats_instruction(claim, self.sources):
+            self.stats.instructions += 1
+            return self._drop(claim, "instruction")
+        cited = self._attribute(sentence)
+        if not cited:
+            return self._drop(claim, "unsupported")
+        self.stats.kept += 1
+        shown = [self._emit(held, {}) for held in self._held if not is_abstention(held.claim)]
+        self._held = [h for h in self._held if is_abstention(h.claim)]
+        shown.append(self._emit(sentence, cited))
+        return "".join(shown)
+
+    def finish(self) -> str:
+        """The held text still to show (a partial answer's "The articles don't say …"), once every sentence is in."""
+        if not self.stats.kept:
+            return ""
+        shown = [self._emit(h, {}) for h in self._held if is_abstention(h.claim)]
+        self._held = []
+        return "".join(shown)
+
+    def answer(self) -> Answer:
+        """The verified answer; an abstention (no citations) when no claim was kept."""
+        if not self.stats.kept:
+            return abstention(self.question)
+        citations = [
+            citation_for(n, self._first[article], " … ".join(self._quotes[article]))
+            for article, n in self._numbers.items()
+        ]
+        dropped = self.stats.dropped
+        note = f"Left out {dropped} sentence{'s' if dropped != 1 else ''} the articles don't support."
+        return Answer(text=self.text, citations=tuple(citations), question=self.question, note=note if dropped else "")
+
+    def _drop(self, claim: str, reason: str) -> str:
+        self.stats.dropped += 1
+        self.stats.reasons.append(reason)
+        logger.info("dropped a sentence (%s): %r", reason, claim)
+        return ""
+
+    def _attribute(self, sentence: Sentence) -> dict[int, str]:
+        """The sources that support the sentence, each with its quote: those it cites if they do, else the one
+        other source that supports it best; empty when none does."""
+        claim = sentence.claim
+        n = len(self.sources)
+        named = [s for s in sentence.cited if 1 <= s <= n]
+        if len(named) < len(sentence.cited):
+            logger.info("citations to unknown sources in %r", sentence.text)
+        scores = {s: support(claim, self.sources[s - 1].text, self.embedder) for s in named}
+        good = [s for s, sc in scores.items() if sc.ok]
+        if not good and len(named) > 1:
+            # A sentence that joins facts from several sources may be supported only by them together.
+            union = " ".join(self.sources[s - 1].text for s in named)
+            if lexical_support(claim, union) >= MIN_LEXICAL and max(sc.cosine for sc in scores.values()) >= MIN_COSINE:
+                good = [s for s, sc in scores.items() if sc.lexical >= MIN_PART_LEXICAL]
+        if good:
+            kept = [s for s in named if s in good or scores[s].lexical >= MIN_PART_LEXICAL and scores[s].quote]
+            if self._details_found(claim, kept):
+                return {s: scores[s].quote for s in kept if scores[s].quote}
+        others = {s: support(claim, self.sources[s - 1].text, self.embedder) for s in range(1, n + 1) if s not in named}
+        ranked = sorted((s for s, sc in others.items() if sc.ok), key=lambda s: -(others[s].lexical + others[s].cosine))
+        for s in ranked:
+            if self._details_found(claim, [s]):
+                self.stats.fixed += 1
+                logger.info("cited %r to source %d instead of %s", claim, s, named or "none")
+                return {s: others[s].quote}
+        return {}
+
+    def _details_found(self, claim: str, sources: Sequence[int]) -> bool:
+        evidence = " ".join(" ".join(evidence_sentences(self.sources[s - 1].text)) for s in sources)
+        missing = missing_details(claim, evidence)
+        if missing:
+            logger.info("%r: not in the sources it cites: %s", claim, missing)
+        return bool(sources) and not missing
+
+    def _emit(self, sentence: Sentence, cited: dict[int, str]) -> str:
+        numbers = []
+        for source, quote in cited.items():
+            passage = self.sources[source - 1]
+            numbers.append(self._numbers.setdefault(passage.article_id, len(self._numbers) + 1))
+            self._first.setdefault(passage.article_id, passage)
+            if quote not in self._quotes.setdefault(passage.article_id, []):
+                self._quotes[passage.article_id].append(quote)
+        body = _with_markers(sentence.claim, numbers)
+        if not self.text:
+            sep = "- " if sentence.bullet else ""
+        elif sentence.line != self._last_line:
+            sep = "\n- " if sentence.bullet else "\n"
+        else:
+            sep = " "
+        self._last_line = sentence.line
+        piece = sep + body
+        self.text += piece
+        return piece
+
+
+def _with_markers(claim: str, numbers: Sequence[int]) -> str:
+    """`claim` with its markers before the final full stop ("… Hotel [1]." or "… Hotel [1][3].")."""
+    claim = _tidy(claim)
+    if not numbers:
+        return claim
+    markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+    if claim[-1:] in ".!?" and not claim.endswith("..."):
+        return f"{claim[:-1]} {markers}{claim[-1]}"
+    return f"{claim} {markers}"
 
 
 def verify_answer(question: str, text: str, passages: Sequence[Passage], embed_model: Any | None) -> Answer:
-    """The model's `text` reduced to the sentences its citations support, sources renumbered by article."""
-    embedder = _Embedder(embed_model)
-    numbers: dict[str, int] = {}  # article id → its [n] in the final answer
-    first: dict[str, Passage] = {}
-    quotes: dict[str, list[str]] = {}
-    out_lines: list[str] = []
-    claims = dropped = 0
-    for line in split_answer(text, len(passages)):
-        kept: list[str] = []
-        for sentence in line:
-            if not sentence.sources:
-                # A sentence whose every [n] named no source claimed support it doesn't have: never a connective.
-                cited_nothing_real = bool(_MARKER.search(sentence.text))
-                if not cited_nothing_real and (is_abstention(sentence.claim) or is_connective(sentence.claim)):
-                    kept.append(sentence.claim)
-                else:
-                    dropped += 1
-                    logger.info("dropped an uncited sentence: %r", sentence.claim)
-                continue
-            cited = _supporting(sentence, passages, embedder)
-            if not cited:
-                dropped += 1
-                logger.info("dropped a sentence its sources don't support: %r", sentence.claim)
-                continue
-            claims += 1
-            renumber: dict[int, int] = {}
-            for source, quote in cited.items():
-                passage = passages[source - 1]
-                renumber[source] = numbers.setdefault(passage.article_id, len(numbers) + 1)
-                first.setdefault(passage.article_id, passage)
-                if quote not in quotes.setdefault(passage.article_id, []):
-                    quotes[passage.article_id].append(quote)
-            kept.append(_renumber(sentence.text, renumber, len(passages)))
-        if kept:
-            out_lines.append(" ".join(kept))
-    if not claims:
-        return abstention(question)
-    citations: tuple[Citation, ...] = tuple(
-        citation_for(n, first[article], " … ".join(quotes[article])) for article, n in numbers.items()
-    )
-    note = f"Left out {dropped} sentence{'s' if dropped != 1 else ''} the articles don't support." if dropped else ""
-    return Answer(text="\n".join(out_lines), citations=citations, question=question, note=note)
-
-
-def _supporting(sentence: _Sentence, passages: Sequence[Passage], embedder: _Embedder) -> dict[int, str]:
-    """The cited sources that support `sentence`, each with its best quote; empty when the sentence is unsupported."""
-    scores = {n: support(sentence.claim, passages[n - 1].text, embedder) for n in sentence.sources}
-    if any(s.ok for s in scores.values()):
-        return {n: s.quote for n, s in scores.items() if s.ok or s.lexical >= MIN_PART_LEXICAL}
-    # A sentence that joins facts from several sources may be supported only by them together.
-    if len(scores) > 1:
-        union = " ".join(passages[n - 1].text for n in scores)
-        best_cosine = max(s.cosine for s in scores.values())
-        if lexical_support(sentence.claim, union) >= MIN_LEXICAL and best_cosine >= MIN_COSINE:
-            return {n: s.quote for n, s in scores.items() if s.lexical >= MIN_PART_LEXICAL}
-    return {}
-
-
-def _renumber(text: str, renumber: dict[int, int], n_sources: int) -> str:
-    """`text` with each marker replaced by the new numbers of the sources kept, or removed."""
-
-    def replace(match: re.Match[str]) -> str:
-        new = [renumber[n] for n in parse_markers(match.group(1)) if n in renumber]
-        return " " + "".join(f"[{n}]" for n in dict.fromkeys(new)) if new else ""
-
-    text = re.sub(r"(\[\d+\])\s+(?=\[\d+\])", r"\1", _MARKER.sub(replace, text))
-    # A marker moved from after the full stop goes back before it ("… Hotel. [1]" → "… Hotel [1].").
-    text = re.sub(r"([.!?])((?:\s*\[\d+\])+)\s*$", lambda m: f"{m.group(2)}{m.group(1)}", text)
-    return _tidy(text)
+    """The model's `text` reduced to the sentences the sources support, cited to the sources that support them."""
+    verifier = Verifier(question, passages, embed_model)
+    for sentence in split_reply(text):
+        verifier.add(sentence)
+    verifier.finish()
+    return verifier.answer()

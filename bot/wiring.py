@@ -51,6 +51,6 @@ def build_service(settings: Settings) -> NewsService:
     if settings.llm_mode == "openai":
         from bot.llm import build_openai_writer
 
-        writer, rewriter = build_openai_writer(settings, embed_model)
+        writer, rewriter = build_openai_writer(settings, embed_model, fallback=extractive)
         return NewsService(settings, store, searcher, ingestor, writer, fallback=extractive, rewriter=rewriter)
     return NewsService(settings, store, searcher, ingestor, extractive)

@@ -72,7 +72,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_BASE_URL", "NEWSBOT_OPENAI_BASE_URL"),
         description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1.",
     )
-    openai_model: str = Field("gpt-4o-mini", description="Chat model name.")
+    openai_model: str = Field(
+        "", description="Chat model name; empty: gpt-4o-mini on OpenAI, the server's only model on a local server."
+    )
+    llm_prompt: Literal["auto", "full", "compact"] = Field(
+        "auto", description="Answer prompt: compact (for small local models) or full; auto: compact with a base URL."
+    )
     llm_max_tokens: int = Field(700, ge=16, description="Longest answer, in tokens.")
     llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
     llm_timeout: float = Field(30.0, gt=0, description="Seconds the LLM may take, retries included.")
@@ -134,7 +139,7 @@ class Settings(BaseSettings):
     def llm_mode(self) -> Literal["extractive", "openai"]:
         """The answer writer in force: "auto" means OpenAI exactly when a key is set."""
         if self.llm == "auto":
-            return "openai" if self.openai_api_key else "extractive"
+            return "openai" if self.openai_api_key or self.openai_base_url else "extractive"
         return self.llm
 
     def public_view(self) -> dict[str, object]:

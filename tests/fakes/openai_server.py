@@ -7,7 +7,8 @@
         server.requests[0]["messages"]
 
 Each request takes the next scripted reply (a plain completion, or SSE chunks when the request asks for a
-stream); with none left it gets a 500. Every request body is recorded.
+stream; `one_body=True` answers a stream request with one completion body, as some proxies do); with none left it
+gets a 500. Every request body is recorded. GET /v1/models lists `server.models`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering (a hang, when longer than the client's timeout)
     stream_cut_after: int | None = None  # streamed chunks sent before the connection is dropped
     chunk_delay: float = 0.0
+    one_body: bool = False  # a plain completion even when the request asks for a stream
+    always_stream: bool = False  # an event stream even when the request asks for a plain completion
 
 
 class FakeOpenAIServer:
@@ -47,6 +50,7 @@ class FakeOpenAIServer:
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.models: list[str] = ["local-model"]
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -97,9 +101,13 @@ class FakeOpenAIServer:
         if script.body is not None or script.status != 200:
             headers = {"Content-Type": "application/json", **script.headers}
             return web.Response(status=script.status, text=script.body or "{}", headers=headers)
-        if body.get("stream"):
+        if (body.get("stream") and not script.one_body) or script.always_stream:
             return await self._stream(request, body, script, text)
         return web.json_response(_completion(body, text), headers=script.headers)
+
+    async def _models(self, request: web.Request) -> web.Response:
+        data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models]
+        return web.json_response({"object": "list", "data": data})
 
     async def _stream(
         self, request: web.Request, body: dict[str, Any], script: Reply, text: str
@@ -127,6 +135,7 @@ class FakeOpenAIServer:
             self._stopping = asyncio.Event()
             app = web.Application()
             app.router.add_post("/v1/chat/completions", self._chat)
+            app.router.add_get("/v1/models", self._models)
             self._runner = web.AppRunner(app, shutdown_timeout=0.2, handler_cancellation=True)
             await self._runner.setup()
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
