@@ -44,6 +44,8 @@ MAX_SENTENCES = 3
 # Of the words a question asks with (not its names), more than this share missing from the article the answer would
 # quote means the article doesn't say what was asked.
 MAX_UNSAID_SHARE = 0.5
+# A further sentence of which fewer content words than this share are new to the question only repeats it.
+ECHO_NOVELTY = 0.25
 # A first sentence longer than this is cut to the clauses that answer (a verbatim quote with "…" where cut).
 LONG_SENTENCE = 220
 # Two sentences sharing this share of their content words (Jaccard) state the same thing — reports of one event
@@ -375,7 +377,10 @@ def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement
     # "Which state …?" answered by a sentence that names no state: the next one that does is what was asked.
     answered = holds_answer(query.wants, first.first.sentence, query.text)
     extra = []
+    asked = set(content_terms(query.text))
     for statement in rest:
+        if _echoes_question(statement.terms, asked):
+            continue
         found = evidence(statement.first.sentence)
         adds = {s for s in query.subjects if s not in covered and mentions(found, s)}
         if not answered and holds_answer(query.wants, statement.first.sentence, query.text):
@@ -386,6 +391,12 @@ def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement
         covered |= adds
     extra.sort(key=lambda s: (s.first.passage.article_id != first.first.passage.article_id, s.first.offset))
     return [first, *extra]
+
+
+def _echoes_question(terms: set[str], asked: set[str]) -> bool:
+    """Whether a sentence says little beyond the question's own words ("Shoppers say supermarkets in France are
+    struggling to stock the condiment" for "… struggling to stock which condiment?"): it adds no fact."""
+    return bool(terms) and len(terms - asked) / len(terms) < ECHO_NOVELTY
 
 
 def to_the_point(sentence: str, query: Query, limit: int = LONG_SENTENCE) -> tuple[str, str]:
