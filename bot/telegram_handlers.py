@@ -175,8 +175,14 @@ class NewsBot:
         await self.reply(update, [escape(REFUSAL.format(id=user.id if user else "unknown"))])
         return False
 
-    async def log_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log where every update comes from (ids only, never what it says): how operators find a group's id."""
+    async def prepare(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Before any handler: log where the update comes from, and let its replies stop retrying at shutdown."""
+        application = context.application
+        telegram_transport.stopping.set(lambda: not application.running)  # this update's task (and its children)
+        self.log_update(update)
+
+    def log_update(self, update: Update) -> None:
+        """Log where an update comes from (ids only, never what it says): how operators find a group's id."""
         chat, user = update.effective_chat, update.effective_user
         logger.info(
             "%s from user %s in %s chat %s",
@@ -357,14 +363,14 @@ class NewsBot:
             logger.warning("polling failed, retrying: %s%s", context.error, hint)
             return
         if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
-            # send_with_retry waited DELIVERY_PATIENCE for the Bot API; an apology would be late and could fail too.
+            # send_with_retry waited for the Bot API until DELIVERY_PATIENCE or shutdown: an apology would fail too.
             chat = update.effective_chat if isinstance(update, Update) else None
-            logger.warning(
-                "gave up delivering a reply to chat %s: no Bot API for %.0f s (%s)",
-                chat and chat.id,
-                telegram_transport.DELIVERY_PATIENCE,
-                context.error,
+            reason = (
+                "the bot is stopping"
+                if not context.application.running
+                else f"no Bot API for {telegram_transport.DELIVERY_PATIENCE:.0f} s"
             )
+            logger.warning("gave up delivering a reply to chat %s: %s (%s)", chat and chat.id, reason, context.error)
             return
         logger.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:

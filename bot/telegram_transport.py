@@ -8,6 +8,7 @@ import itertools
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import TypeVar
 
@@ -27,6 +28,10 @@ MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 120.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you."
+
+# Whether the bot is shutting down, as seen by the update being handled (set per update by the handlers): a reply
+# waiting out an outage is given up then, so Ctrl+C doesn't wait DELIVERY_PATIENCE for an API that isn't there.
+stopping: ContextVar[Callable[[], bool]] = ContextVar("stopping", default=lambda: False)
 
 
 async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | None = None) -> T:
@@ -51,7 +56,7 @@ async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | No
             raise  # retrying cannot fix these (BadRequest is a NetworkError subclass)
         except NetworkError as exc:
             left = deadline - loop.time()
-            if left <= 0:
+            if left <= 0 or stopping.get()():
                 raise
             # One warning per outage and reply; the retries that follow would only repeat it.
             logger.log(

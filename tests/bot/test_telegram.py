@@ -130,8 +130,10 @@ async def start_bot(api: FakeBotAPI, service: Any, tmp_path: Path) -> AsyncItera
     yield start
     for app in apps:
         assert app.updater is not None and app.post_stop is not None
-        await app.updater.stop()
-        await app.stop()
+        if app.updater.running:  # unless the test stopped it
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
         await app.post_stop(app)
         await app.shutdown()
 

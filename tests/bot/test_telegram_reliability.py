@@ -96,6 +96,25 @@ async def test_an_answer_is_given_up_with_a_log_line_after_the_patience_runs_out
     assert "Millennium Hilton" in shown((await api.wait_sent(1, timeout=40))[0])
 
 
+async def test_stopping_the_bot_gives_up_replies_waiting_for_the_api(
+    api: FakeBotAPI,
+    start_bot: StartBot,
+    service: Any,
+    hotel_answer: Answer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = await start_bot(Wrapped(service, hotel_answer, slow=0.5))
+    api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
+    await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
+    api.drop_connections(120.0)
+    await api.wait_for(lambda a: any("retrying for up to" in r.getMessage() for r in caplog.records), timeout=20)
+    assert app.updater is not None
+    await app.updater.stop()
+    await asyncio.wait_for(app.stop(), 30)  # as on Ctrl+C: not the five minutes of patience
+    [line] = [r.getMessage() for r in caplog.records if "gave up" in r.getMessage()]
+    assert "chat 1" in line and "stopping" in line
+
+
 @pytest.mark.parametrize("text", ["👍👍👍", "\u200b", "\u200b\u200c\u2060\ufeff", "?!… 🤔"])
 async def test_messages_without_words_get_the_ask_me_hint(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped, text: str
