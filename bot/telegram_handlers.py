@@ -123,9 +123,14 @@ class Skips:
 
 
 def shorten(text: str, limit: int = 60) -> str:
-    """`text` on one line, cut to about `limit` characters."""
+    """`text` on one line, cut at a word to at most `limit` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
 
 
 class NewsBot:

@@ -42,7 +42,7 @@ async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | No
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + (DELIVERY_PATIENCE if patience is None else patience)
-    delay = 0.5
+    delay, warned = 0.5, False
     for attempt in itertools.count(1):
         try:
             return await call()
@@ -59,12 +59,9 @@ async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | No
             if left <= 0 or stopping.get()():
                 raise
             # One warning per outage and reply; the retries that follow would only repeat it.
-            logger.log(
-                logging.WARNING if attempt == 1 else logging.DEBUG,
-                "network error, retrying for up to %.0f s: %s",
-                left,
-                exc,
-            )
+            level = logging.DEBUG if warned else logging.WARNING
+            logger.log(level, "network error, retrying for up to %.0f s: %s", left, exc)
+            warned = True
             await asyncio.sleep(min(delay, left))
             delay = min(delay * 2, MAX_BACKOFF)
     raise AssertionError("unreachable")

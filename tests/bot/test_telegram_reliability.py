@@ -11,6 +11,7 @@ import pytest
 
 from bot import telegram_transport
 from bot.telegram import NewsBot, check_token
+from bot.telegram_handlers import Skips
 from bot.types import Answer
 from config import ConfigError, load_settings
 from tests.bot.test_telegram import HOTEL_QUESTION, StartBot, Wrapped, settle, shown
@@ -33,6 +34,17 @@ async def test_a_flood_gets_its_answers_then_one_notice_naming_every_skipped_que
     notice = texts[10]
     assert "faster than I can read" in notice
     assert all(f"Q{n}:" in notice for n in (11, 12, 13)) and "Q10:" not in notice
+
+
+def test_a_long_burst_is_named_in_part_and_counted() -> None:
+    one, many = Skips(), Skips()
+    one.add("Who?")
+    for n in range(1, 9):
+        many.add(f"Q{n}: " + "very long question " * 10)
+    assert one.notice().startswith("You're asking faster than I can read, so I skipped your question “Who?”.")
+    text = many.notice()
+    assert "skipped 8 questions: “Q1:" in text and "“Q5:" in text and "Q6:" not in text and "and 3 more." in text
+    assert "“Q1: very long question very long question very long question…”" in text  # cut at a word
 
 
 async def test_skipped_group_questions_are_quoted(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
