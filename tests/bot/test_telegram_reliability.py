@@ -44,7 +44,7 @@ def test_a_long_burst_is_named_in_part_and_counted() -> None:
     assert one.notice().startswith("You're asking faster than I can read, so I skipped your question “Who?”.")
     text = many.notice()
     assert "skipped 8 questions: “Q1:" in text and "“Q5:" in text and "Q6:" not in text and "and 3 more." in text
-    assert "“Q1: very long question very long question very long question…”" in text  # cut at a word
+    assert "“Q1: very long question very long question very long…”" in text  # cut at a word
 
 
 async def test_skipped_group_questions_are_quoted(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
