@@ -9,6 +9,7 @@ incoming messages), `telegram_transport` (retries and the token) and `telegram_f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import sys
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.telegram_handlers import NewsBot
 from bot.telegram_transport import TOKEN_REJECTED, bot_token, check_token, protect_token, send_with_retry
@@ -43,12 +44,15 @@ COMMANDS = [
     BotCommand("start", "Introduction"),
 ]
 
+MENU_TASK = "newsbot.menu_task"
+
 # Only new messages: edits and channel posts are ignored rather than answered twice.
 NEW = filters.UpdateType.MESSAGE
 
 
 def register_handlers(app: AnyApplication, newsbot: NewsBot) -> None:
     """Route every kind of update to its handler; the first match wins."""
+    app.add_handler(TypeHandler(Update, newsbot.prepare), group=-1)  # every update, before it is handled
     app.add_handler(CommandHandler(["start", "help"], newsbot.cmd_help, filters=NEW))
     app.add_handler(CommandHandler("ask", newsbot.cmd_ask, filters=NEW))
     app.add_handler(CommandHandler("sources", newsbot.cmd_sources, filters=NEW))
@@ -69,6 +73,20 @@ async def register_commands(app: AnyApplication) -> None:
         logger.warning("could not register the command menu: %s", exc)
 
 
+async def start_background(app: AnyApplication) -> None:
+    """post_init: register the command menu in the background, so the bot listens at once even if the API is slow."""
+    app.bot_data[MENU_TASK] = asyncio.create_task(register_commands(app), name="newsbot-register-commands")
+
+
+async def stop_background(app: AnyApplication) -> None:
+    """post_stop: stop registering the command menu if it is still being retried."""
+    task = app.bot_data.pop(MENU_TASK, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def file_base_url(base_url: str) -> str:
     """The file-download URL that goes with a Bot API base URL (…/bot → …/file/bot)."""
     return base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
@@ -85,7 +103,8 @@ def build_application(settings: Settings, service: NewsService) -> AnyApplicatio
         .concurrent_updates(CONCURRENT_UPDATES)
         .pool_timeout(10.0)
         .connect_timeout(10.0)
-        .post_init(register_commands)
+        .post_init(start_background)
+        .post_stop(stop_background)
         .build()
     )
     app.bot_data["newsbot"] = newsbot

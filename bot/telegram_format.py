@@ -66,8 +66,12 @@ def format_answer(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
 
 def format_sources(answer: Answer | None, limit: int = MAX_MESSAGE) -> list[str]:
     """The /sources listing: each cited article with the passage quoted and its link."""
-    if answer is None or not answer.citations:
+    if answer is None:
         return ["No sources yet — ask me a question first."]
+    if not answer.citations:
+        if answer.abstained:
+            return ["My last answer has no sources: the articles don't cover that question."]
+        return ["My last answer has no sources."]
     blocks = []
     for c in answer.citations:
         quote = c.quote or c.passage

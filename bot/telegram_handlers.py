@@ -15,11 +15,20 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import Conflict, NetworkError
+from telegram.error import BadRequest, Conflict, NetworkError
 from telegram.ext import ContextTypes
 
+from bot import telegram_transport
 from bot.telegram_format import MAX_MESSAGE, escape, format_problems, format_sources, format_stats, split_html, tg_len
-from bot.telegram_messages import addressed, after_command, is_private, pasted_article, quote_in_groups
+from bot.telegram_messages import (
+    addressed,
+    after_command,
+    has_words,
+    is_private,
+    pasted_article,
+    quote_in_groups,
+    update_kind,
+)
 from bot.telegram_streaming import EDIT_INTERVAL, chat_action, stream_answer
 from bot.telegram_transport import send_chunks, send_html, send_with_retry
 from bot.types import Conversation
@@ -36,8 +45,12 @@ DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # what getFile serves on the public Bot API
 
 REFUSAL = "Sorry, this bot is private. Ask its owner to allow your id ({id})."
+REFUSAL_WINDOW = 3600.0  # one refusal per stranger per hour: a stranger's flood must not get a flood back
 ADMIN_ONLY = "Only the bot's admins can add articles."
-SLOW_DOWN = "You're asking faster than I can read — please wait a minute and try again."
+SKIPPED = "You're asking faster than I can read, so I skipped {what}. Please wait a minute, then ask again."
+NOTICE_QUIET = 1.5  # a skip notice waits this long without another skipped question, so a burst gets one notice
+NOTICE_MAX_WAIT = 15.0  # … but no longer than this, so a steady flood is still told
+NOTICE_QUOTES = 5  # skipped questions quoted by name in a notice; the rest are counted
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 NOT_TEXT = "I can only read text. Send me your question as a message."
 TOO_LONG = "That message is too long for a question — please ask something shorter."
@@ -81,6 +94,45 @@ class RateLimiter:
         return True
 
 
+@dataclass
+class Skips:
+    """Questions skipped by the rate limit that the notice being prepared will name."""
+
+    quoted: list[str] = field(default_factory=list)
+    more: int = 0
+
+    def add(self, question: str) -> None:
+        if len(self.quoted) < NOTICE_QUOTES:
+            self.quoted.append(question)
+        else:
+            self.more += 1
+
+    @property
+    def count(self) -> int:
+        return len(self.quoted) + self.more
+
+    def notice(self) -> str:
+        """The notice naming the skipped questions."""
+        quotes = [f"“{shorten(q)}”" for q in self.quoted]
+        if self.count == 1:
+            what = f"your question {quotes[0]}"
+        else:
+            listed = ", ".join(quotes[:-1]) + (f", {quotes[-1]}" if self.more else f" and {quotes[-1]}")
+            what = f"{self.count} questions: {listed}" + (f" and {self.more} more" if self.more else "")
+        return SKIPPED.format(what=what)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 class NewsBot:
     """The handlers, with the per-chat state they share."""
 
@@ -89,7 +141,8 @@ class NewsBot:
         self.service = service
         self.chats: OrderedDict[int, ChatState] = OrderedDict()
         self.limiter = RateLimiter(settings.telegram_rate_limit)
-        self.warned: set[int] = set()
+        self.refusals = RateLimiter(1, window=REFUSAL_WINDOW)
+        self.skipped: dict[tuple[int, int], Skips] = {}  # (chat, asker) → questions the coming notice will name
         self.edit_interval = EDIT_INTERVAL
 
     # Access
@@ -116,13 +169,33 @@ class NewsBot:
         return bool((user and user.id in allowed) or (chat and chat.id in allowed))
 
     async def admit(self, update: Update) -> bool:
-        """Whether to serve this update; refuse politely (revealing nothing of the corpus) if not."""
+        """Whether to serve this update; refuse politely (revealing nothing of the corpus), once an hour, if not."""
         if self.is_allowed(update):
             return True
-        user = update.effective_user
-        logger.info("refused user %s in chat %s", user and user.id, update.effective_chat and update.effective_chat.id)
+        user, chat = update.effective_user, update.effective_chat
+        if not self.refusals.allow(user.id if user else chat.id if chat else 0):
+            logger.debug("ignored user %s in chat %s (refused within the hour)", user and user.id, chat and chat.id)
+            return False
+        logger.info("refused user %s in chat %s", user and user.id, chat and chat.id)
         await self.reply(update, [escape(REFUSAL.format(id=user.id if user else "unknown"))])
         return False
+
+    async def prepare(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Before any handler: log where the update comes from, and let its replies stop retrying at shutdown."""
+        application = context.application
+        telegram_transport.stopping.set(lambda: not application.running)  # this update's task (and its children)
+        self.log_update(update)
+
+    def log_update(self, update: Update) -> None:
+        """Log where an update comes from (ids only, never what it says): how operators find a group's id."""
+        chat, user = update.effective_chat, update.effective_user
+        logger.info(
+            "%s from user %s in %s chat %s",
+            update_kind(update),
+            user and user.id,
+            chat and chat.type,
+            chat and chat.id,
+        )
 
     # Commands
 
@@ -233,19 +306,16 @@ class NewsBot:
         if chat is None or not await self.admit(update):
             return
         question = question.strip()
-        if not question:
+        if not has_words(question):  # empty, or only emoji, punctuation or invisible characters
             await self.reply(update, [escape(EMPTY)])
             return
         if tg_len(question) > MAX_MESSAGE:
             await self.reply(update, [escape(TOO_LONG)])
             return
-        key = user.id if user else chat.id
-        if not self.limiter.allow(key):
-            if key not in self.warned:  # one warning per burst, so a flood doesn't get a flood back
-                self.warned.add(key)
-                await self.reply(update, [escape(SLOW_DOWN)])
+        asker = user.id if user else chat.id
+        if not self.limiter.allow(asker):
+            await self.skip(update, (chat.id, asker), question)
             return
-        self.warned.discard(key)
         state = self.chat(chat.id)
         async with state.lock, chat_action(context.bot, chat.id):
             try:
@@ -260,6 +330,30 @@ class NewsBot:
                 logger.warning("could not answer in chat %s: %s", chat.id, exc)
                 await self.reply(update, [escape(str(exc))])
 
+    async def skip(self, update: Update, key: tuple[int, int], question: str) -> None:
+        """Tell the asker which questions the rate limit skipped: once per burst, after the answers before them."""
+        skips = self.skipped.get(key)
+        if skips is not None:  # a notice is being prepared: it will name this question too
+            skips.add(question)
+            return
+        skips = self.skipped[key] = Skips()
+        skips.add(question)
+        try:
+            loop = asyncio.get_running_loop()
+            give_up_waiting = loop.time() + NOTICE_MAX_WAIT
+            seen = 0
+            while skips.count != seen and loop.time() < give_up_waiting:
+                seen = skips.count
+                await asyncio.sleep(NOTICE_QUIET)
+            # Behind this chat's lock, the notice follows the answers still being written, as the asker expects.
+            async with self.chat(key[0]).lock:
+                del self.skipped[key]  # questions skipped from now on start the next notice
+                logger.info("skipped %d questions of user %s in chat %s (rate limit)", skips.count, key[1], key[0])
+                await self.reply(update, [escape(skips.notice())])
+        finally:
+            if self.skipped.get(key) is skips:
+                del self.skipped[key]
+
     async def reply(self, update: Update, chunks: list[str]) -> None:
         """Send HTML messages to the update's chat, quoting the question in groups."""
         chat = update.effective_chat
@@ -272,6 +366,16 @@ class NewsBot:
             # Polling errors are retried by PTB itself; a traceback per retry would bury the log.
             hint = " (is another instance polling with this token?)" if isinstance(context.error, Conflict) else ""
             logger.warning("polling failed, retrying: %s%s", context.error, hint)
+            return
+        if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+            # send_with_retry waited for the Bot API until DELIVERY_PATIENCE or shutdown: an apology would fail too.
+            chat = update.effective_chat if isinstance(update, Update) else None
+            reason = (
+                "the bot is stopping"
+                if not context.application.running
+                else f"no Bot API for {telegram_transport.DELIVERY_PATIENCE:.0f} s"
+            )
+            logger.warning("gave up delivering a reply to chat %s: %s (%s)", chat and chat.id, reason, context.error)
             return
         logger.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:

@@ -16,6 +16,16 @@ def is_private(update: Update) -> bool:
     return bool(update.effective_chat and update.effective_chat.type == ChatType.PRIVATE)
 
 
+def has_words(text: str) -> bool:
+    """Whether `text` holds a letter or a digit: emoji, punctuation or zero-width characters alone ask nothing."""
+    return any(ch.isalnum() for ch in text)
+
+
+def update_kind(update: Update) -> str:
+    """What the update carries, as the Bot API names it ("message", "edited_message", "callback_query"…)."""
+    return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None) is not None), "update")
+
+
 def quote_in_groups(update: Update) -> ReplyParameters | None:
     """Quote the question in groups, where several conversations interleave."""
     message = update.effective_message

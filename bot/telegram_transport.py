@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import html
+import itertools
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import TypeVar
 
@@ -21,32 +23,47 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SEND_ATTEMPTS = 6
+DELIVERY_PATIENCE = 300.0  # seconds to keep retrying a reply through an outage before giving it up
+MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 120.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you."
 
+# Whether the bot is shutting down, as seen by the update being handled (set per update by the handlers): a reply
+# waiting out an outage is given up then, so Ctrl+C doesn't wait DELIVERY_PATIENCE for an API that isn't there.
+stopping: ContextVar[Callable[[], bool]] = ContextVar("stopping", default=lambda: False)
 
-async def send_with_retry(call: Callable[[], Awaitable[T]], attempts: int = SEND_ATTEMPTS) -> T:
-    """Await `call()`, waiting out flood control (RetryAfter) and retrying network errors with backoff."""
-    delay = 0.5
-    for attempt in range(1, attempts + 1):
+
+async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | None = None) -> T:
+    """Await `call()`, waiting out flood control (RetryAfter) and network errors for up to `patience` seconds.
+
+    An answer the bot computed during an outage is worth keeping, so the default patience (DELIVERY_PATIENCE) is
+    minutes, not the few retries a blip needs; after it the last error is raised.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + (DELIVERY_PATIENCE if patience is None else patience)
+    delay, warned = 0.5, False
+    for attempt in itertools.count(1):
         try:
             return await call()
         except RetryAfter as exc:
             wait = retry_seconds(exc)
-            logger.warning("flood control: waiting %.1f s (attempt %d)", wait, attempt)
-            if attempt == attempts:
+            if loop.time() + wait > deadline:
                 raise
+            logger.warning("flood control: waiting %.1f s (attempt %d)", wait, attempt)
             await asyncio.sleep(wait)
         except (BadRequest, Forbidden, InvalidToken):
             raise  # retrying cannot fix these (BadRequest is a NetworkError subclass)
         except NetworkError as exc:
-            if attempt == attempts:
+            left = deadline - loop.time()
+            if left <= 0 or stopping.get()():
                 raise
-            logger.warning("network error, retrying in %.1f s: %s", delay, exc)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 8.0)
+            # One warning per outage and reply; the retries that follow would only repeat it.
+            level = logging.DEBUG if warned else logging.WARNING
+            logger.log(level, "network error, retrying for up to %.0f s: %s", left, exc)
+            warned = True
+            await asyncio.sleep(min(delay, left))
+            delay = min(delay * 2, MAX_BACKOFF)
     raise AssertionError("unreachable")
 
 
@@ -135,12 +152,19 @@ def bot_token(settings: Settings) -> str:
 
 
 async def check_token(settings: Settings) -> str:
-    """The bot's username from getMe; a rejected token or an unreachable API is a one-line ConfigError."""
-    bot = Bot(bot_token(settings), base_url=settings.telegram_base_url)
+    """The bot's username from getMe; a rejected token, an unreachable API or an odd reply is a one-line ConfigError."""
+    url = settings.telegram_base_url
+    bot = Bot(bot_token(settings), base_url=url)
     try:
         async with bot:
-            return bot.username
+            username = bot.username
     except InvalidToken:
         raise ConfigError(TOKEN_REJECTED) from None
     except NetworkError as exc:
-        raise ConfigError(f"Cannot reach the Telegram Bot API at {settings.telegram_base_url}: {exc}") from None
+        raise ConfigError(f"Cannot reach the Telegram Bot API at {url}: {exc}") from None
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        # PTB builds its User from getMe's fields: a missing or mistyped one surfaces as one of these.
+        raise ConfigError(f"The Bot API at {url} sent a getMe reply newsbot can't use ({exc}).") from None
+    if not username:
+        raise ConfigError(f"The Bot API at {url} sent a getMe reply without the bot's username.")
+    return username

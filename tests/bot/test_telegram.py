@@ -129,9 +129,12 @@ async def start_bot(api: FakeBotAPI, service: Any, tmp_path: Path) -> AsyncItera
 
     yield start
     for app in apps:
-        assert app.updater is not None
-        await app.updater.stop()
-        await app.stop()
+        assert app.updater is not None and app.post_stop is not None
+        if app.updater.running:  # unless the test stopped it
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.post_stop(app)
         await app.shutdown()
 
 
@@ -158,7 +161,7 @@ async def test_private_question_gets_a_cited_answer(
     body, _, footer = text.partition("Sources\n")
     assert footer.startswith("[1] ") and "Macron" in footer  # the article that names the hotel
     assert any(c.method == "sendChatAction" and c.params["action"] == "typing" for c in api.calls)
-    commands = [c for c in api.calls if c.method == "setMyCommands"][0].params["commands"]
+    commands = (await api.wait_for(lambda a: a.sent(method="setMyCommands")))[0].params["commands"]
     assert {c["command"] for c in commands} == {"start", "help", "ask", "sources", "reset"}
     assert api.bad_requests == []
 
@@ -252,14 +255,13 @@ async def test_allowlist_refuses_politely_and_leaks_nothing(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped
 ) -> None:
     await start_bot(fast, telegram_allowed_ids="42,-500")
-    for text in ("/help", HOTEL_QUESTION, "/sources", "/add text"):
-        api.push_message(text, chat_id=7)
+    for chat, text in enumerate(("/help", HOTEL_QUESTION, "/sources", "/add text"), start=7):
+        api.push_message(text, chat_id=chat)  # four strangers (one refusal each an hour)
     api.push_message(HOTEL_QUESTION, chat_id=42)
     api.push_message(f"/ask {HOTEL_QUESTION}", chat_id=-500, user_id=8, chat_type="group")
-    refusals = await api.wait_sent(7, 4)
-    assert all(
-        shown(r) == "Sorry, this bot is private. Ask its owner to allow your id (7)." for r in refusals
-    )
+    for chat in range(7, 11):
+        [refusal] = await api.wait_sent(chat)
+        assert shown(refusal) == f"Sorry, this bot is private. Ask its owner to allow your id ({chat})."
     assert "Millennium Hilton" in shown((await api.wait_sent(42))[0])
     assert "Millennium Hilton" in shown((await api.wait_sent(-500))[0])
     api.push_message(HOTEL_QUESTION, chat_id=ADMIN)  # admins are always allowed
@@ -484,8 +486,10 @@ async def webhook_bot(api: FakeBotAPI, fast: Any, tmp_path: Path) -> AsyncIterat
     await app.updater.start_webhook(**webhook_options(settings))
     await app.start()
     yield settings
+    assert app.post_stop is not None
     await app.updater.stop()
     await app.stop()
+    await app.post_stop(app)
     await app.shutdown()
 
 

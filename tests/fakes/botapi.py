@@ -2,7 +2,8 @@
 
 Queue updates with `push_*`, let the bot poll them with getUpdates, and assert on `calls`; or, once the bot has
 called setWebhook, deliver updates to its webhook with `post_to_webhook` as Telegram would. It can be scripted to
-answer 429 with retry_after, to drop connections for a while, or to reject the token.
+answer 429 with retry_after or a 5xx error, to drop connections for a while, to reject the token, or to describe
+the bot (getMe) as the test likes.
 """
 
 from __future__ import annotations
@@ -68,7 +69,16 @@ class FakeBotAPI:
         self.webhook: dict[str, Any] | None = None  # setWebhook's parameters, until deleteWebhook
         self._closing = False
         self.drop_until = 0.0
-        self._failures: dict[str, list[int]] = {}
+        self._failures: dict[str, list[tuple[int, int]]] = {}  # method → [(status, retry_after)]
+        self.me: dict[str, Any] = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Newsbot",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -106,9 +116,9 @@ class FakeBotAPI:
 
     # Scripting
 
-    def fail_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with 429 Too Many Requests."""
-        self._failures.setdefault(method, []).extend([retry_after] * times)
+    def fail_next(self, method: str, retry_after: int = 1, times: int = 1, status: int = 429) -> None:
+        """Answer the next `times` calls of `method` with 429 Too Many Requests (or another error `status`)."""
+        self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
     def drop_connections(self, seconds: float) -> None:
         """Abort every request's connection without a response for `seconds`."""
@@ -233,8 +243,10 @@ class FakeBotAPI:
             return web.Response(status=499)
         failures = self._failures.get(method)
         if failures:
-            retry_after = failures.pop(0)
-            self._record(method, params, 429)
+            status, retry_after = failures.pop(0)
+            self._record(method, params, status)
+            if status != 429:
+                return _error(status, "Internal Server Error")
             return web.json_response(
                 {
                     "ok": False,
@@ -282,15 +294,7 @@ class FakeBotAPI:
         return self._updates[:limit]
 
     def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": BOT_ID,
-            "is_bot": True,
-            "first_name": "Newsbot",
-            "username": BOT_USERNAME,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        }
+        return self.me
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")

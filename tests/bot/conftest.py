@@ -1,0 +1,5 @@
+"""The Telegram fixtures (the fake Bot API, the bot started against it), shared by the Telegram test modules."""
+
+from tests.bot.test_telegram import api, fast, hotel_answer, service, start_bot
+
+__all__ = ["api", "fast", "hotel_answer", "service", "start_bot"]
