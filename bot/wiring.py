@@ -40,12 +40,12 @@ def build_service(settings: Settings) -> NewsService:
     keep_blas_off_the_encoder()
     from index.embedding import build_embed_model, piece_counter
     from index.ingest import Chunker, Ingestor
-    from index.search import Searcher
+    from index.search import Ranking, Searcher
     from index.store import ArticleStore
 
     embed_model = build_embed_model(settings)
     store = ArticleStore.open(settings, embed_model.model_name)
-    searcher = Searcher(store, embed_model, settings.candidates, cache_dir=settings.data_dir)
+    searcher = Searcher(store, embed_model, cache_dir=settings.data_dir, ranking=Ranking(depth=settings.candidates))
     ingestor = Ingestor(store, embed_model, Chunker(settings.chunk_size, settings.chunk_overlap, piece_counter))
     extractive = ExtractiveWriter(embed_model)
     if settings.llm_mode == "openai":

@@ -43,7 +43,7 @@ class Ranking:
     rrf_k: float = 20.0
     bm25_weight: float = 1.0
     dense_weight: float = 0.7
-    # Chunks each retriever contributes before articles are formed.
+    # Chunks each retriever contributes before articles are formed (the setting `candidates`).
     depth: int = 300
     # The lead (first chunk, title included) says what an article is about: its BM25 score counts this much more.
     lead_boost: float = 0.5
@@ -167,14 +167,12 @@ class Searcher:
         self,
         store: ArticleStore,
         embed_model: Any,
-        candidates: int = 50,
         cache_dir: Path | None = None,
         ranking: Ranking | None = None,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir
         self.embed_model = embed_model
-        self.candidates = candidates
         self.ranking = ranking or Ranking()
         self._index: LocalIndex | None = None
         self._lock = threading.Lock()
