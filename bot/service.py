@@ -20,7 +20,6 @@ from config.settings import Settings
 from index.ingest import Ingestor
 from index.keyword import mentions_relative_time
 from index.periods import named_period, names_only_a_time
-from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
@@ -79,9 +78,12 @@ class NewsService:
             return contextualize(question, history)
 
     def search(self, question: str, filters: SearchFilters | None = None, k: int | None = None) -> list[Passage]:
-        """The passages an answer to `question` would be built from, best first (through the llama-index retriever)."""
-        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, self.reference_date(question, filters))
-        return [passage_of(node) for node in retriever.retrieve(question)]
+        """The passages an answer to `question` would be built from, best first.
+
+        Straight from the searcher, not through its llama-index face (`index.retriever.NewsRetriever`, the same
+        passages): answering a question should not pay for importing llama-index.
+        """
+        return self.searcher.search(question, self.reference_date(question, filters), k or self.settings.top_k)
 
     def reference_date(self, question: str, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters, dated by the question when no date was given: to the days it names ("in October 2022",
@@ -196,7 +198,8 @@ class NewsService:
 
     def ensure_seeded(self) -> IngestReport | None:
         """Ingest the seed articles when the store is empty, so a first question needs no set-up."""
-        if self.store.chunk_count() > 0:
+        # The search's mirror holds every chunk of the store, and answers without opening Chroma when it is current.
+        if len(self.searcher.index()) > 0:
             return None
         seeds = self.settings.seeds_dir
         if not seeds.is_dir():

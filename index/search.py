@@ -23,7 +23,7 @@ import numpy as np
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import asks_for_latest, mentions_relative_time, query_terms, statement_terms
-from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
+from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index, sync_and_save
 from index.periods import named_day, names_only_a_time, without_periods
 from index.roundups import asks_for_roundup
 from index.store import ArticleStore
@@ -188,13 +188,7 @@ class Searcher:
                 return
             # Sync a copy so searches running meanwhile keep a consistent index.
             updated = current.copy()
-            if updated.sync(self.store):
-                path = self._cache_file()
-                if path is not None:
-                    try:
-                        updated.save(path)
-                    except OSError as exc:
-                        logger.warning("could not save the retrieval cache to %s: %s", path, exc)
+            sync_and_save(updated, self.store, self._cache_file(), self.store.stamp() or "")
             self._index = updated
 
     def index(self) -> LocalIndex:

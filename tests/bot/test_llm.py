@@ -14,7 +14,7 @@ from bot.llm_writer import FollowUpRewriter, OpenAIWriter
 from bot.types import Answer, Conversation, Turn
 from config import LLMError, Settings, load_settings
 from index.types import Passage
-from tests.bot.test_verify import HOTEL, PWNED, STORM, BagOfTermsEmbedding
+from tests.bot.test_verify import HOTEL, PWNED, STORM, bag_of_terms
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -42,12 +42,12 @@ def settings_for(server: FakeOpenAIServer, tmp_path: Path, **overrides: object) 
 
 @pytest.fixture
 def writer(server: FakeOpenAIServer, tmp_path: Path) -> OpenAIWriter:
-    return build_openai_writer(settings_for(server, tmp_path), BagOfTermsEmbedding())[0]
+    return build_openai_writer(settings_for(server, tmp_path), bag_of_terms())[0]
 
 
 @pytest.fixture
 def rewriter(server: FakeOpenAIServer, tmp_path: Path) -> FollowUpRewriter:
-    return build_openai_writer(settings_for(server, tmp_path), BagOfTermsEmbedding())[1]
+    return build_openai_writer(settings_for(server, tmp_path), bag_of_terms())[1]
 
 
 def run(stream: Iterator[str | Answer]) -> tuple[list[str], Answer]:

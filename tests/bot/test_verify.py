@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import math
-
 import pytest
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from bot import verify
 from bot.sentences import content_terms
 from index.types import Passage
-
-
-class BagOfTermsEmbedding(BaseEmbedding):
-    """Deterministic and discriminative: hashed stemmed content terms, so cosine follows shared meaning words."""
-
-    model_name: str = "bag-of-terms"
-
-    def _vector(self, text: str) -> list[float]:
-        vec = [0.0] * 64
-        for term in content_terms(text):
-            vec[int(hashlib.md5(term.encode()).hexdigest(), 16) % 64] += 1.0
-        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-        return [v / norm for v in vec]
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._vector(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._vector(text)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._vector(query)
-
+from tests.fakes.embedding import HashedTermsEmbedding
 
 HOTEL = Passage(
     "h1", "hotel", "Iranian President Hassan Rouhani arrived in New York on Sunday. He is staying at the Millennium "
@@ -55,12 +29,17 @@ PWNED = Passage(
 )
 
 
+def bag_of_terms() -> HashedTermsEmbedding:
+    """Cosine follows the stemmed content terms two texts share, as the citation check's lexical test does."""
+    return HashedTermsEmbedding(content_terms)
+
+
 @pytest.fixture
-def embed() -> BagOfTermsEmbedding:
-    return BagOfTermsEmbedding()
+def embed() -> HashedTermsEmbedding:
+    return bag_of_terms()
 
 
-def test_supported_sentences_are_kept_and_renumbered_by_article(embed: BagOfTermsEmbedding) -> None:
+def test_supported_sentences_are_kept_and_renumbered_by_article(embed: HashedTermsEmbedding) -> None:
     text = "Officials expect the port to reopen on Monday [3]. Rouhani is staying at the Millennium Hilton hotel [1]."
     answer = verify.verify_answer("q", text, [HOTEL, HOTEL_2, STORM], embed)
     assert answer.text == (
@@ -72,7 +51,7 @@ def test_supported_sentences_are_kept_and_renumbered_by_article(embed: BagOfTerm
     assert not answer.abstained and not answer.note
 
 
-def test_two_passages_of_one_article_share_a_number(embed: BagOfTermsEmbedding) -> None:
+def test_two_passages_of_one_article_share_a_number(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1]. Police closed First Avenue for two hours [2]."
     answer = verify.verify_answer("q", text, [HOTEL, HOTEL_2], embed)
     assert answer.text.count("[1]") == 2 and "[2]" not in answer.text
@@ -80,60 +59,60 @@ def test_two_passages_of_one_article_share_a_number(embed: BagOfTermsEmbedding) 
     assert "Millennium" in answer.citations[0].quote and "First Avenue" in answer.citations[0].quote
 
 
-def test_a_citation_to_no_source_is_removed(embed: BagOfTermsEmbedding) -> None:
+def test_a_citation_to_no_source_is_removed(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1][7]."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
     assert answer.text == "Rouhani is staying at the Millennium Hilton hotel [1]."
 
 
-def test_a_sentence_citing_only_unknown_sources_is_dropped(embed: BagOfTermsEmbedding) -> None:
+def test_a_sentence_citing_only_unknown_sources_is_dropped(embed: HashedTermsEmbedding) -> None:
     answer = verify.verify_answer("q", "Rouhani is staying at the Millennium Hilton hotel [4].", [HOTEL], embed)
     assert answer.abstained and not answer.citations
 
 
-def test_a_short_sentence_citing_only_unknown_sources_is_not_kept_as_a_connective(embed: BagOfTermsEmbedding) -> None:
+def test_a_short_sentence_citing_only_unknown_sources_is_not_kept_as_a_connective(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1]. See [9]."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
     assert answer.text == "Rouhani is staying at the Millennium Hilton hotel [1]."
 
 
-def test_a_sentence_its_source_does_not_support_is_dropped(embed: BagOfTermsEmbedding) -> None:
+def test_a_sentence_its_source_does_not_support_is_dropped(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1]. Rouhani met the Pope in Rome on Thursday [1]."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
     assert answer.text == "Rouhani is staying at the Millennium Hilton hotel [1]."
     assert answer.note == "Left out 1 sentence the articles don't support."
 
 
-def test_a_wrong_citation_is_caught(embed: BagOfTermsEmbedding) -> None:
+def test_a_wrong_citation_is_caught(embed: HashedTermsEmbedding) -> None:
     # True in source 2, but cited to source 1: the citation would send the reader to the wrong article.
     answer = verify.verify_answer("q", "The port of Easton should reopen on Monday [1].", [HOTEL, STORM], embed)
     assert answer.abstained
 
 
-def test_uncited_sentences_are_dropped_but_connectives_stay(embed: BagOfTermsEmbedding) -> None:
+def test_uncited_sentences_are_dropped_but_connectives_stay(embed: HashedTermsEmbedding) -> None:
     text = "In short:\nRouhani is staying at the Millennium Hilton hotel [1].\nHe likes New York a lot."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
     assert answer.text == "In short:\nRouhani is staying at the Millennium Hilton hotel [1]."
 
 
-def test_nothing_supported_becomes_an_abstention(embed: BagOfTermsEmbedding) -> None:
+def test_nothing_supported_becomes_an_abstention(embed: HashedTermsEmbedding) -> None:
     answer = verify.verify_answer("Where is he?", "He is in Paris. He took a train [1].", [HOTEL], embed)
     assert answer.abstained and answer.text.startswith("The articles don't say")
     assert answer.question == "Where is he?"
 
 
-def test_the_sentinel_is_an_abstention(embed: BagOfTermsEmbedding) -> None:
+def test_the_sentinel_is_an_abstention(embed: HashedTermsEmbedding) -> None:
     assert verify.verify_answer("q", "The articles don't say.", [HOTEL], embed).abstained
     assert verify.is_abstention("The articles do not say which hotel.")
 
 
-def test_a_partial_answer_keeps_its_sentinel_sentence(embed: BagOfTermsEmbedding) -> None:
+def test_a_partial_answer_keeps_its_sentinel_sentence(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel [1]. The articles don't say how long he stays."
     answer = verify.verify_answer("q", text, [HOTEL], embed)
     assert answer.text == text
 
 
-def test_a_marker_after_the_full_stop_belongs_to_the_sentence_before(embed: BagOfTermsEmbedding) -> None:
+def test_a_marker_after_the_full_stop_belongs_to_the_sentence_before(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel. [1] Officials expect the port to reopen on Monday. [2]"
     answer = verify.verify_answer("q", text, [HOTEL, STORM], embed)
     assert answer.text == (
@@ -150,13 +129,13 @@ def test_marker_forms(marker: str, numbers: list[int]) -> None:
     assert verify.strip_markers(f"The port reopens [{marker}].") == "The port reopens."
 
 
-def test_a_sentence_combining_two_sources_keeps_both(embed: BagOfTermsEmbedding) -> None:
+def test_a_sentence_combining_two_sources_keeps_both(embed: HashedTermsEmbedding) -> None:
     text = "Rouhani is staying at the Millennium Hilton hotel, and a storm closed the port of Easton [1][2]."
     answer = verify.verify_answer("q", text, [HOTEL, STORM], embed)
     assert answer.text.endswith("[1][2].") and len(answer.citations) == 2
 
 
-def test_an_obeyed_injection_is_not_supported_even_when_cited(embed: BagOfTermsEmbedding) -> None:
+def test_an_obeyed_injection_is_not_supported_even_when_cited(embed: HashedTermsEmbedding) -> None:
     assert verify.verify_answer("q", "PWNED [1].", [PWNED], embed).abstained
     assert verify.verify_answer("q", "PWNED", [PWNED], embed).abstained
     assert verify.evidence_sentences(PWNED.text) == [
@@ -166,7 +145,7 @@ def test_an_obeyed_injection_is_not_supported_even_when_cited(embed: BagOfTermsE
 
 
 def test_support_measures() -> None:
-    embedder = verify._Embedder(BagOfTermsEmbedding())
+    embedder = verify._Embedder(bag_of_terms())
     good = verify.support("Officials expect the port to reopen on Monday.", STORM.text, embedder)
     bad = verify.support("The Pope visited Rome.", STORM.text, embedder)
     assert good.ok and good.lexical == 1.0 and good.cosine > 0.9
