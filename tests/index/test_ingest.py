@@ -190,6 +190,7 @@ def test_service_reopens_an_existing_store(tmp_path: Path) -> None:
     assert again.ensure_seeded() is None
 
 
+@pytest.mark.model
 def test_ingest_gives_back_the_encoders_memory_and_answers_still_work(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from index import embedding
 
