@@ -1,6 +1,7 @@
 """How long newsbot takes to start: `newsbot --help` and a cold `newsbot ask` on the seed articles.
 
     python bench/startup.py --runs 7
+    python bench/startup.py --runs 7 --baseline OLD_CHECKOUT     # also the same commands on other code, interleaved
 
 Each command runs in a fresh process, `--runs` times, interleaved with `python -c pass` so that all of them meet
 the same state of the machine; the medians are reported, and each as a ratio to `python -c pass` measured in the
@@ -34,9 +35,9 @@ def _newsbot() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
+def _timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
@@ -47,6 +48,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each command (default 7)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="a checkout of other code (e.g. `git archive` of an older commit): its "
+                             "`python -m bot.cli` is timed too, on a store of its own, interleaved with this code's")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsbot-startup-") as tmp:
@@ -60,10 +64,20 @@ def main() -> None:
             "newsbot ask": [*newsbot, "ask", QUESTION],
         }
         _timed(commands["newsbot ask"], env)  # ingests the seeds and saves the mirror: not counted
+        cwds = {name: ROOT for name in commands}
+        envs = {name: env for name in commands}
+        if args.baseline is not None:
+            base_code = args.baseline.resolve()
+            base_env = env | {"NEWSBOT_DATA_DIR": str(Path(tmp) / "baseline-data"), "PYTHONPATH": str(base_code)}
+            for name in ("newsbot --help", "newsbot ask"):
+                label = f"baseline: {name.removeprefix('newsbot ')}"
+                commands[label] = [sys.executable, "-m", "bot.cli", *commands[name][len(newsbot):]]
+                cwds[label], envs[label] = base_code, base_env
+            _timed(commands["baseline: ask"], base_env, base_code)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():
-                times[name].append(_timed(command, env))
+                times[name].append(_timed(command, envs[name], cwds[name]))
 
     base = statistics.median(times["python -c pass"])
     rows = {

@@ -3,7 +3,7 @@
 Every question is an `/ask` in its own group chat's stream, so each answer quotes (replies to) the question it
 answers: that is how the script checks that every question got exactly one answer, in the right chat.
 
-    /work/venv/bin/python bench/telegram_load.py [--chats 100] [--questions 5]
+    python bench/telegram_load.py [--chats 100] [--questions 5]
 """
 
 from __future__ import annotations
