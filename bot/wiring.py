@@ -36,7 +36,7 @@ def keep_blas_off_the_encoder() -> None:
 
     Its only heavy use here is the search's matrix-vector product over all chunk vectors, which is bound by memory,
     not arithmetic. A second BLAS thread buys it nothing, but the idle threads keep spinning after it and take the
-    cores from the ONNX encoder that runs next: on 2 cores that made answers 1.8x slower (BENCHMARKS.md, "Latency").
+    cores from the ONNX encoder that runs next: on 2 cores that made answers 1.4x slower (BENCHMARKS.md, Decisions).
     """
     from threadpoolctl import threadpool_limits
 

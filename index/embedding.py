@@ -45,8 +45,8 @@ DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model, [CLS] and [SEP] included; the published
 # tokenizer.json says 128, which would silently drop the second half of every 200-piece chunk.
 MAX_PIECES = 256
-# Padded word pieces per onnxruntime run. With one run at a time on both cores (BENCHMARKS.md, "Encoder batch
-# budget"), 4096 took 1,060 MB peak RSS at 16.9 texts/s and 1024 496 MB at 19.2/s. Runs now go side by side, one
+# Padded word pieces per onnxruntime run. With one run at a time on both cores (measured in the history of
+# BENCHMARKS.md), 4096 took 1,060 MB peak RSS at 16.9 texts/s and 1024 496 MB at 19.2/s. Runs now go side by side, one
 # per core: 512 embeds 20-22 texts/s at 470 MB, and larger runs only cost memory (attention grows with width²).
 MAX_BATCH_TOKENS = 512
 # A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
@@ -170,7 +170,7 @@ def release_memory() -> None:
 
     A long ingest leaves the sessions' arenas and a fragmented heap behind: glibc keeps freed memory for reuse, so
     the process's RSS only grows. Releasing it before the retrieval mirror is loaded and saved keeps an ingest's
-    peak under 1 GiB at corpus scale (BENCHMARKS.md, "Memory"). The sessions cost about half a second to rebuild.
+    peak under 1 GiB at corpus scale (BENCHMARKS.md, Decisions). The sessions cost about half a second to rebuild.
     """
     with _lock:
         _sessions.clear()
@@ -226,7 +226,7 @@ def encode(
     """Embed texts as L2-normalised float32 rows, in the order given.
 
     Many sub-batches (ingest) run side by side, one core each: on 2 cores that embeds chunks about 20% faster than
-    one run at a time on both cores (BENCHMARKS.md, "Encoder"), whose threads wait on each other at every layer. A
+    one run at a time on both cores (BENCHMARKS.md, Decisions), whose threads wait on each other at every layer. A
     few (a question, an answer's sentences) run one after another on all cores, which is quicker for short runs.
     """
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)

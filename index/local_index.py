@@ -383,7 +383,7 @@ def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple
             where = {"article_id": page[0]} if len(page) == 1 else {"article_id": {"$in": page}}
             yield from _rows(store.chunks.get(where=where, include=include))
             # Each page leaves megabytes of freed heap that glibc would keep: reading 16,000 chunks after a large
-            # update, about 125 MB of the ingest's peak (BENCHMARKS.md, "Memory").
+            # update, about 125 MB of the ingest's peak (BENCHMARKS.md, Decisions).
             trim_heap()
 
 
