@@ -15,7 +15,7 @@ from index.ingest import Chunker, Ingestor
 from index.search import Searcher
 from index.store import ArticleStore, local_stamp
 from index.types import Article
-from tests.conftest import ROOT, SEEDS, make_settings
+from tests.conftest import ROOT, make_settings
 from tests.fakes.embedding import HashedTermsEmbedding
 
 EMBED = HashedTermsEmbedding()
@@ -103,6 +103,11 @@ def test_another_embedding_model_opens_the_store_and_is_refused(tmp_path: Path) 
 
 def test_a_cold_ask_imports_neither_chroma_nor_llama_index(tmp_path: Path) -> None:
     """`newsbot ask` on an unchanged store: the mirror answers; Chroma, llama-index and openai stay unloaded."""
+    from bot.wiring import build_service
+
+    data = tmp_path / "data"
+    seeded = build_service(make_settings(data), HashedTermsEmbedding()).ensure_seeded()  # this process: the writer
+    assert seeded is not None and seeded.added == 2
     script = """
 import json, sys
 from pathlib import Path
@@ -110,20 +115,12 @@ from bot.wiring import build_service
 from tests.conftest import make_settings
 from tests.fakes.embedding import HashedTermsEmbedding
 service = build_service(make_settings(Path(sys.argv[1])), HashedTermsEmbedding())
-service.ensure_seeded()
+assert service.ensure_seeded() is None
 answer = service.ask("Which hotel was Rouhani staying at?")
 heavy = ("chromadb", "llama_index.core", "openai", "onnxruntime")
 print(json.dumps({"cited": bool(answer.citations), "loaded": [m for m in heavy if m in sys.modules]}))
 """
-    data = str(tmp_path / "data")
-
-    def run() -> dict[str, Any]:
-        done = subprocess.run([sys.executable, "-c", script, data], cwd=ROOT, capture_output=True, text=True,
-                              timeout=300, env={"PATH": "", "NEWSBOT_SEEDS_DIR": str(SEEDS), "HOME": str(tmp_path)})
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-    first = run()  # ingests the seeds: Chroma and llama-index's splitter are needed here
-    assert "chromadb" in first["loaded"]
-    again = run()
-    assert again == {"cited": True, "loaded": []}
+    done = subprocess.run([sys.executable, "-c", script, str(data)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env={"PATH": "", "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"cited": True, "loaded": []}
