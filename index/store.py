@@ -119,7 +119,8 @@ def local_stamp(folder: Path) -> str | None:
             parts = [
                 db.execute("SELECT id, name FROM collections ORDER BY id").fetchall(),
                 db.execute("SELECT segment_id, seq_id FROM max_seq_id ORDER BY segment_id").fetchall(),
-                db.execute("SELECT count(*), max(seq_id) FROM embeddings_queue").fetchall(),
+                # min and max, not count: the queue holds every vector, and counting it would read them all.
+                db.execute("SELECT min(seq_id), max(seq_id) FROM embeddings_queue").fetchall(),
                 db.execute("SELECT segment_id, count(*) FROM embeddings GROUP BY segment_id ORDER BY 1").fetchall(),
             ]
     except sqlite3.Error as exc:
