@@ -1,6 +1,6 @@
 """How citing echoes changes offline answers: the same retrieved passages written two ways.
 
-    python bench/answer_echoes.py --data-dir /work/rtqa-data/store
+    python bench/answer_echoes.py --data-dir STORE
 
 "before": the three best sentences (within 0.8 of the best score), each quoted, as the writer did before echoes.
 "now": `ExtractiveWriter.write`, where a sentence another article repeats is cited beside the first ([1][2]).

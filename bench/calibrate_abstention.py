@@ -7,7 +7,7 @@ seed articles (about Iran and Trump, so none of the quiz questions is answered t
 questions asked of the full store. For each question we record the best passage score and the best sentence score,
 then sweep thresholds and report how many answerable questions are kept and how many unanswerable ones abstain.
 
-    python bench/calibrate_abstention.py --full-data /work/rtqa-data --seeds-data /tmp/seeds-data --out calib.json
+    python bench/calibrate_abstention.py --full-data STORE --seeds-data SEEDS_STORE --out calib.json
     python bench/calibrate_abstention.py --features calib.json --strong 0.6    # the sweep again, no searching
 """
 

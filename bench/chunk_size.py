@@ -5,7 +5,7 @@ The subset is every gold evidence article of the dev questions plus a fixed rand
 rate, article-level hit@1/5 and MRR of dense (vector-only) retrieval over the evidence questions, and how often
 the extractive answer contains the gold answer string.
 
-    python bench/chunk_size.py --sizes 128 200 256 --distractors 150 --work /tmp/chunk-bench
+    python bench/chunk_size.py --sizes 128 200 256 --distractors 150 --work bench/out/chunk-bench
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[128, 200, 256])
     parser.add_argument("--distractors", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/chunk-bench"))
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "chunk-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     questions, records = _subset(args.distractors, args.seed)

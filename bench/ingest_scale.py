@@ -1,9 +1,9 @@
 """Measure newsbot at corpus scale: ingest rate beside the raw encoder, memory, store size, open time, latency.
 
-    python bench/ingest_scale.py --data-dir /tmp/scale                 # ingest all 3,697 articles, then measure
-    python bench/ingest_scale.py --data-dir /tmp/scale --limit 300     # a quicker run on the first 300
-    python bench/ingest_scale.py --data-dir /tmp/scale --limit 300 --rounds 2   # ratios from two interleaved rounds
-    python bench/ingest_scale.py --data-dir /work/rtqa-data/store --skip-ingest   # latency on an existing store
+    python bench/ingest_scale.py --data-dir STORE                 # ingest all 3,697 articles, then measure
+    python bench/ingest_scale.py --data-dir STORE --limit 300     # a quicker run on the first 300
+    python bench/ingest_scale.py --data-dir STORE --limit 300 --rounds 2   # ratios from two interleaved rounds
+    python bench/ingest_scale.py --data-dir STORE --skip-ingest   # latency on an existing store
 
 With ingest, the same articles also go through the issue's reference, a plain llama-index VectorStoreIndex over
 Chroma (embed batch 10) with the same encoder and chunks, for the "≥ 1.3× plain llama-index" comparison. These

@@ -1,7 +1,7 @@
 """Where a warm offline answer's time goes, on an ingested store.
 
-    python bench/latency_breakdown.py --data-dir /work/rtqa-data/store --questions 100
-    python bench/latency_breakdown.py --data-dir /work/rtqa-data/store --questions 100 --blas-threads 2
+    python bench/latency_breakdown.py --data-dir STORE --questions 100
+    python bench/latency_breakdown.py --data-dir STORE --questions 100 --blas-threads 2
 
 Times each stage of `service.ask` (query embedding + cosine, BM25, passage lookup, sentence embedding, the whole
 answer) over the first N dev questions, each with its question date, in one warm process.

@@ -1,7 +1,7 @@
 """Compare ranking configurations on the RealTimeQA dev questions, on a tuning half and a held-out half.
 
-    python bench/retrieval_eval.py --data-dir /work/rtqa-data/store            # the ingested store
-    python bench/retrieval_eval.py --chunks /work/rtqa-data/chunks.jsonl       # BM25 only, no embeddings needed
+    python bench/retrieval_eval.py --data-dir STORE            # the ingested store
+    python bench/retrieval_eval.py --chunks CHUNKS.jsonl       # BM25 only, no embeddings needed
 
 The halves are fixed by a hash of the question id, so every configuration is judged on the same split; choose
 on the tuning half, report both. Only article ranking is measured here (no answers): see `newsbot eval`.

@@ -1,9 +1,9 @@
 """Build supported and unsupported sentence–passage pairs from RealTimeQA and score them with bot.verify.
 
-Writes S.npy / U.npy (lexical support, cosine) and kinds.json into WORK_DIR (default /tmp/verify-calib); then run
+Writes S.npy / U.npy (lexical support, cosine) and kinds.json into WORK_DIR (default bench/out/verify-calib); then run
 bench/verification_thresholds.py WORK_DIR to pick the thresholds. Reads the shared corpus in place.
 
-    python bench/verification_pairs.py /tmp/verify-calib && python bench/verification_thresholds.py /tmp/verify-calib
+    python bench/verification_pairs.py bench/out/verify-calib && python bench/verification_thresholds.py bench/out/verify-calib
 """
 import json, random, re, sys  # noqa: E401
 from pathlib import Path
@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "realtimeqa"
-WORK = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/verify-calib")
+WORK = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "bench" / "out" / "verify-calib")
 WORK.mkdir(parents=True, exist_ok=True)
 import numpy as np
 from bot.sentences import split_sentences, content_terms, words

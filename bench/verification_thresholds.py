@@ -1,11 +1,11 @@
 """Pick bot/verify.py's thresholds from the pairs bench/verification_pairs.py scored (see its docstring).
 
-    python bench/verification_thresholds.py /tmp/verify-calib [LEXICAL COSINE]
+    python bench/verification_thresholds.py bench/out/verify-calib [LEXICAL COSINE]
 """
 import sys
 from pathlib import Path
 
-WORK = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/verify-calib")
+WORK = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent / "out" / "verify-calib")
 sys.argv = sys.argv[1:]
 import json, numpy as np
 S=np.load(WORK / "S.npy"); U=np.load(WORK / "U.npy"); K=json.load(open(WORK / "kinds.json"))

@@ -1,6 +1,6 @@
 """The offline writer compared with itself: the same retrieved passages written by several writer settings.
 
-    python bench/writer_eval.py --data-dir /work/rtqa-data/store
+    python bench/writer_eval.py --data-dir STORE
 
 Every RealTimeQA dev question is retrieved once with its date and once without (the default ranking, 6 passages,
 as `newsbot ask` does); each writer setting then writes an answer from those passages. Reported per setting:

@@ -23,7 +23,7 @@ from index.query import Query, Subject, parse
 from index.sentences import is_question, quote_spans
 from index.types import Passage
 
-# Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, "Abstention"): with these, 97% of answerable
+# Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, Decisions): with these, 97% of answerable
 # RealTimeQA questions are answered and 98% of unanswerable ones abstain; a higher sentence bar costs answers.
 MIN_PASSAGE_SCORE = 0.30
 MIN_SENTENCE_SCORE = 0.42
@@ -55,7 +55,7 @@ ECHO_SIMILARITY = 0.6
 # News is written lede first: an article's opening sentences state the story. Among sentences that answer about as
 # well, they come first (the bonus orders sentences; abstaining still looks at the plain score). On the 303 dev
 # questions the gold answer appeared in 0.7–2.9 points more answers, on both halves, with and without dates
-# (bench/RETRIEVAL_RESULTS.md, "Lede sentences").
+# (BENCHMARKS.md, Decisions).
 LEAD_BONUS = 0.1
 import os
 
@@ -506,8 +506,8 @@ def with_context(candidate: _Candidate, question_terms: set[str], quoted: set[st
     News names a subject once and then says "he" or "the company": "Tuesday night, he picked up his first Hart
     Trophy …" follows "Toronto Maple Leafs forward Auston Matthews took …". On the 303 dev questions, quoting the
     first claim with its neighbour put the gold answer in 3.9 / 3.0 points more answers (with / without dates), on
-    both halves; a fourth and fifth best sentence, adding as many words, gained 1 (bench/RETRIEVAL_RESULTS.md, "The
-    neighbouring sentence").
+    both halves; a fourth and fifth best sentence, adding as many words, gained 1 (BENCHMARKS.md,
+    Decisions).
     """
     text = candidate.passage.text
     spans = quote_spans(text)

@@ -19,7 +19,6 @@ from config.errors import LLMError
 from config.settings import Settings
 from index.ingest import Ingestor
 from index.query import Query, parse
-from index.retriever import NewsRetriever, passage_of
 from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, IngestReport, Passage, Problem, SearchFilters, StoreStats
@@ -80,10 +79,13 @@ class NewsService:
     def search(
         self, question: str | Query, filters: SearchFilters | None = None, k: int | None = None
     ) -> list[Passage]:
-        """The passages an answer to `question` would be built from, best first (through the llama-index retriever)."""
+        """The passages an answer to `question` would be built from, best first.
+
+        Straight from the searcher, not through its llama-index face (`index.retriever.NewsRetriever`, the same
+        passages): answering a question should not pay for importing llama-index.
+        """
         query = question if isinstance(question, Query) else parse(question)
-        retriever = NewsRetriever(self.searcher, k or self.settings.top_k, self.reference_date(query, filters), query)
-        return [passage_of(node) for node in retriever.retrieve(query.text)]
+        return self.searcher.search(query, self.reference_date(query, filters), k or self.settings.top_k)
 
     def reference_date(self, question: str | Query, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters, dated by the question when no date was given: to the days it names ("in October 2022",
@@ -200,7 +202,8 @@ class NewsService:
 
     def ensure_seeded(self) -> IngestReport | None:
         """Ingest the seed articles when the store is empty, so a first question needs no set-up."""
-        if self.store.chunk_count() > 0:
+        # The search's mirror holds every chunk of the store, and answers without opening Chroma when it is current.
+        if len(self.searcher.index()) > 0:
             return None
         seeds = self.settings.seeds_dir
         if not seeds.is_dir():

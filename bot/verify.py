@@ -7,8 +7,8 @@ A sentence is supported by a cited passage when both hold:
   is at least MIN_COSINE.
 
 How the thresholds were chosen: on 1,775 (sentence, cited passage) pairs built from 400 RealTimeQA articles
-(the corpus beside the repository, read at calibration time, not shipped), passages of 6 sentences as retrieval
-returns them, scored with MiniLM-L6-v2 int8 (newsbot's embedding):
+(the shared data set, read at calibration time, not shipped), passages of 6 sentences as retrieval returns them,
+scored with MiniLM-L6-v2 int8 (newsbot's embedding):
 
 - supported (536): a passage sentence as written (120), cut by its first clause or last third (120), two adjacent
   sentences fused into one (120), the quiz's evidence sentence against the best passage of its gold article (88),

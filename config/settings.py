@@ -85,7 +85,9 @@ class Settings(BaseSettings):
 
     # Retrieval and conversation
     top_k: int = Field(6, ge=1, le=50, description="Passages an answer is built from.")
-    candidates: int = Field(50, ge=1, le=500, description="Candidates ranked per retriever.")
+    candidates: int = Field(
+        300, ge=1, le=5000, description="Chunks each retriever (BM25, vectors) ranks before articles are formed."
+    )
     history_turns: int = Field(6, ge=0, description="Conversation turns kept for follow-ups.")
 
     # Telegram

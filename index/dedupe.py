@@ -71,7 +71,7 @@ class Deduper:
 
     def _signatures(self) -> Any:
         # Opened per use rather than cached: `store.reset()` drops collections behind our back.
-        return self.store._client.get_or_create_collection(self.store.name + SUFFIX, embedding_function=None)
+        return self.store.client.get_or_create_collection(self.store.name + SUFFIX, embedding_function=None)
 
     def assign(self, articles: Sequence[Article]) -> dict[str, str]:
         """Article id -> id of the article it duplicates, for those of `articles` that copy another one."""

@@ -11,11 +11,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import Field
 
 from config.errors import ConfigError
 from index.memory import trim_heap
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIMENSIONS",
+    "Embedder",
     "MAX_PIECES",
     "MODEL_NAME",
     "MiniLMEmbedding",
@@ -46,8 +45,8 @@ DIMENSIONS = 384
 # sentence-transformers' max_seq_length for this model, [CLS] and [SEP] included; the published
 # tokenizer.json says 128, which would silently drop the second half of every 200-piece chunk.
 MAX_PIECES = 256
-# Padded word pieces per onnxruntime run. With one run at a time on both cores (BENCHMARKS.md, "Encoder batch
-# budget"), 4096 took 1,060 MB peak RSS at 16.9 texts/s and 1024 496 MB at 19.2/s. Runs now go side by side, one
+# Padded word pieces per onnxruntime run. With one run at a time on both cores (measured in the history of
+# BENCHMARKS.md), 4096 took 1,060 MB peak RSS at 16.9 texts/s and 1024 496 MB at 19.2/s. Runs now go side by side, one
 # per core: 512 embeds 20-22 texts/s at 470 MB, and larger runs only cost memory (attention grows with width²).
 MAX_BATCH_TOKENS = 512
 # A text joins a run only if the run's shortest text is padded to at most this (ratio, plus pieces). Answer
@@ -171,7 +170,7 @@ def release_memory() -> None:
 
     A long ingest leaves the sessions' arenas and a fragmented heap behind: glibc keeps freed memory for reuse, so
     the process's RSS only grows. Releasing it before the retrieval mirror is loaded and saved keeps an ingest's
-    peak under 1 GiB at corpus scale (BENCHMARKS.md, "Memory"). The sessions cost about half a second to rebuild.
+    peak under 1 GiB at corpus scale (BENCHMARKS.md, Decisions). The sessions cost about half a second to rebuild.
     """
     with _lock:
         _sessions.clear()
@@ -227,7 +226,7 @@ def encode(
     """Embed texts as L2-normalised float32 rows, in the order given.
 
     Many sub-batches (ingest) run side by side, one core each: on 2 cores that embeds chunks about 20% faster than
-    one run at a time on both cores (BENCHMARKS.md, "Encoder"), whose threads wait on each other at every layer. A
+    one run at a time on both cores (BENCHMARKS.md, Decisions), whose threads wait on each other at every layer. A
     few (a question, an answer's sentences) run one after another on all cores, which is quicker for short runs.
     """
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
@@ -257,48 +256,65 @@ def _query_vector(query: str) -> tuple[float, ...]:
     return tuple(encode([query])[0].tolist())
 
 
-class MiniLMEmbedding(BaseEmbedding):
-    """all-MiniLM-L6-v2 (int8 ONNX) on the CPU: 384-d unit vectors, nothing downloaded."""
+class Embedder(Protocol):
+    """What newsbot asks of an embedding model (MiniLMEmbedding, or llama-index's OpenAIEmbedding)."""
 
-    model_name: str = Field(default=MODEL_NAME, description="Name of the embedding model.")
-    embed_batch_size: int = Field(default=64, gt=0, description="Texts run through the model at once.")
+    model_name: str
 
-    @classmethod
-    def class_name(cls) -> str:
-        """Name llama-index serialises this class under."""
-        return "MiniLMEmbedding"
+    def get_query_embedding(self, query: str) -> list[float]: ...
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[list[float]]: ...
+
+
+class MiniLMEmbedding:
+    """all-MiniLM-L6-v2 (int8 ONNX) on the CPU: 384-d unit vectors, nothing downloaded.
+
+    It has the methods of a llama-index embedding that newsbot calls, without being one: the llama-index base class
+    would load llama-index (about two seconds) in every process that embeds a question.
+    """
+
+    def __init__(self, embed_batch_size: int = 64, model_name: str = MODEL_NAME) -> None:
+        if embed_batch_size <= 0:
+            raise ValueError(f"embed_batch_size must be positive, got {embed_batch_size}")
+        self.embed_batch_size = embed_batch_size
+        self.model_name = model_name
+
+    def get_query_embedding(self, query: str) -> list[float]:
         """Embed a query (the model is symmetric: queries and passages alike)."""
         return list(_query_vector(query))
 
-    def _get_text_embedding(self, text: str) -> list[float]:
+    def get_text_embedding(self, text: str) -> list[float]:
         """Embed one passage."""
-        return encode([text])[0].tolist()
+        return encode([text])[0].tolist()  # type: ignore[no-any-return]
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        """Embed passages, `embed_batch_size` at a time."""
-        return encode(texts, self.embed_batch_size).tolist()
+    def get_text_embedding_batch(self, texts: list[str], show_progress: bool = False, **_: Any) -> list[list[float]]:
+        """Embed passages in order, `embed_batch_size` at a time (as llama-index's base class batches them)."""
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.embed_batch_size):
+            out.extend(encode(texts[start : start + self.embed_batch_size], self.embed_batch_size).tolist())
+        return out
 
     def release(self) -> None:
         """Give back the memory a large batch of work left behind (see `release_memory`)."""
         release_memory()
 
     # The async variants run in a worker thread so that a bot's event loop keeps serving other chats.
-    async def _aget_query_embedding(self, query: str) -> list[float]:
+    async def aget_query_embedding(self, query: str) -> list[float]:
         """Embed a query off the event loop."""
-        return await asyncio.to_thread(self._get_query_embedding, query)
+        return await asyncio.to_thread(self.get_query_embedding, query)
 
-    async def _aget_text_embedding(self, text: str) -> list[float]:
+    async def aget_text_embedding(self, text: str) -> list[float]:
         """Embed one passage off the event loop."""
-        return await asyncio.to_thread(self._get_text_embedding, text)
+        return await asyncio.to_thread(self.get_text_embedding, text)
 
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+    async def aget_text_embedding_batch(self, texts: list[str], show_progress: bool = False) -> list[list[float]]:
         """Embed passages off the event loop."""
-        return await asyncio.to_thread(self._get_text_embeddings, texts)
+        return await asyncio.to_thread(self.get_text_embedding_batch, texts)
 
 
-def build_embed_model(settings: Settings) -> BaseEmbedding:
+def build_embed_model(settings: Settings) -> Embedder:
     """Build the embedding model the settings ask for."""
     if settings.embedding == "local":
         return MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
@@ -307,7 +323,7 @@ def build_embed_model(settings: Settings) -> BaseEmbedding:
     raise ConfigError(f"Unknown embedding provider {settings.embedding!r}: use 'local' or 'openai'.")
 
 
-def _openai_embedding(settings: Settings) -> BaseEmbedding:
+def _openai_embedding(settings: Settings) -> Embedder:
     """OpenAI (or an OpenAI-compatible server's) embeddings, imported only when asked for."""
     if settings.openai_api_key is None or not settings.openai_api_key.get_secret_value():
         raise ConfigError(

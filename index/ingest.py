@@ -69,19 +69,26 @@ class Chunker:
     """Sentence-aware splitting with llama-index, sized in the embedding model's word pieces."""
 
     def __init__(self, chunk_size: int, chunk_overlap: int, tokenizer: Callable[[str], Sized]) -> None:
-        from llama_index.core.node_parser import SentenceSplitter
-
         self.chunk_size = chunk_size
         self.chunk_overlap = min(chunk_overlap, chunk_size // 2)
-        self._splitter = SentenceSplitter(
-            chunk_size=chunk_size, chunk_overlap=self.chunk_overlap, tokenizer=tokenizer
-        )
+        self._tokenizer = tokenizer
+        self._splitter: Any = None
+
+    def _split_text(self, body: str) -> list[str]:
+        # Built on first use: llama-index takes seconds to import, and a process that only answers never splits.
+        if self._splitter is None:
+            from llama_index.core.node_parser import SentenceSplitter
+
+            self._splitter = SentenceSplitter(
+                chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap, tokenizer=self._tokenizer
+            )
+        return self._splitter.split_text(body)  # type: ignore[no-any-return]
 
     def split(self, article: Article) -> list[Chunk]:
         body = article.body
         chunks: list[Chunk] = []
         cursor = 0
-        for index, text in enumerate(self._splitter.split_text(body)):
+        for index, text in enumerate(self._split_text(body)):
             text = text.strip()
             if not text:
                 continue

@@ -39,7 +39,7 @@ def terms(text: str) -> list[str]:
 def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     """The index terms of each sentence of `text` that states something (sentences as `split_sentences` finds them;
     those ending in ? are left out: a sentence asking the question — a quiz, a rhetorical lead — does not answer
-    it, and would otherwise match the question better than any answer; bench/RETRIEVAL_RESULTS.md).
+    it, and would otherwise match the question better than any answer; BENCHMARKS.md, Decisions).
 
     One stemming call for the whole text, not one per sentence: the search's second stage runs this on twenty
     chunks a question. Remembered, as popular articles come up again and again.
@@ -57,7 +57,7 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
 
 
 # Words that only place a question in time ("this week", "on Monday"). With a reference date the date prior does
-# that job, and as topic words they would favour any article that says "this week" (bench/RETRIEVAL_RESULTS.md).
+# that job, and as topic words they would favour any article that says "this week" (BENCHMARKS.md, Decisions).
 _TIME_WORDS = frozenset(WEEKDAYS) | {
     "week", "weeks", "weekend", "today", "yesterday", "tonight", "tomorrow", "month", "months", "year", "years",
     "recently", "ago",

@@ -86,6 +86,10 @@ class LocalIndex:
     duplicate_of: dict[str, str] = field(default_factory=dict)
     # article id -> what every chunk of it shares: title, published_at, url, path.
     articles: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # The store's state this mirror was last found in step with (`ArticleStore.stamp`; "" unknown), and the
+    # embedding model of its vectors: with both unchanged, the mirror answers without opening the store.
+    stamp: str = ""
+    embed_model: str = ""
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
@@ -179,7 +183,8 @@ class LocalIndex:
         keyword.indptr, keyword.term_ids, keyword.tfs = self.keyword.indptr, self.keyword.term_ids, self.keyword.tfs
         return LocalIndex(
             self.chunk_ids, self.article_ids, self.sources, self.dates, self.positions, self.texts, self.spans,
-            self.vectors, keyword, dict(self.hashes), dict(self.duplicate_of), dict(self.articles),
+            self.vectors, keyword, dict(self.hashes), dict(self.duplicate_of), dict(self.articles), self.stamp,
+            self.embed_model,
         )
 
     def _changed(self) -> None:
@@ -262,7 +267,7 @@ class LocalIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {
             "version": CACHE_VERSION, "hashes": self.hashes, "duplicate_of": self.duplicate_of,
-            "articles": self.articles,
+            "articles": self.articles, "stamp": self.stamp, "embed_model": self.embed_model,
         }
         encoded = [t.encode("utf-8") for t in self.texts.tolist()]
         offsets = np.cumsum([0, *map(len, encoded)], dtype=np.int64)
@@ -312,6 +317,8 @@ class LocalIndex:
                     hashes=dict(meta.get("hashes", {})),
                     duplicate_of=dict(meta.get("duplicate_of", {})),
                     articles={k: tuple(v) for k, v in meta.get("articles", {}).items()},
+                    stamp=str(meta.get("stamp", "")),
+                    embed_model=str(meta.get("embed_model", "")),
                 )
         except FileNotFoundError:
             return None
@@ -327,16 +334,35 @@ def cache_path(cache_dir: Path, store: ArticleStore) -> Path:
 
 
 def open_index(store: ArticleStore, path: Path | None) -> LocalIndex:
-    """Load the mirror from `path` (if any), bring it up to date with the store, and save it when it changed."""
+    """Load the mirror from `path` (if any), bring it up to date with the store, and save it when it changed.
+
+    When the store's stamp is the one the saved mirror was in step with, and its vectors come from the model in
+    use, the store has not changed since: the mirror is used as it is, and Chroma is not even opened.
+    """
     started = time.perf_counter()
+    stamp = store.stamp() or ""
     index = (LocalIndex.load(path) if path is not None else None) or LocalIndex()
-    if index.sync(store) and path is not None:
+    if stamp and index.stamp == stamp and index.embed_model == store.embed_model_name:
+        logger.info("retrieval index ready (store unchanged): %d chunks in %.2fs", len(index),
+                    time.perf_counter() - started)
+        return index
+    sync_and_save(index, store, path, stamp)
+    logger.info("retrieval index ready: %d chunks in %.2fs", len(index), time.perf_counter() - started)
+    return index
+
+
+def sync_and_save(index: LocalIndex, store: ArticleStore, path: Path | None, stamp: str) -> None:
+    """Sync `index` with the store and save it when anything changed, recording `stamp`, the store's stamp taken
+    before the sync (a write during the sync then makes the next stamp differ, and the next start look again)."""
+    changed = index.sync(store)
+    if index.stamp != stamp or index.embed_model != store.embed_model_name:
+        index.stamp, index.embed_model = stamp, store.embed_model_name
+        changed = True
+    if changed and path is not None:
         try:
             index.save(path)
         except OSError as exc:
             logger.warning("could not save the retrieval cache to %s: %s", path, exc)
-    logger.info("retrieval index ready: %d chunks in %.2fs", len(index), time.perf_counter() - started)
-    return index
 
 
 def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple[str, str, dict[str, Any], Any]]:
@@ -357,7 +383,7 @@ def _fetch(store: ArticleStore, article_ids: list[str] | None) -> Iterable[tuple
             where = {"article_id": page[0]} if len(page) == 1 else {"article_id": {"$in": page}}
             yield from _rows(store.chunks.get(where=where, include=include))
             # Each page leaves megabytes of freed heap that glibc would keep: reading 16,000 chunks after a large
-            # update, about 125 MB of the ingest's peak (BENCHMARKS.md, "Memory").
+            # update, about 125 MB of the ingest's peak (BENCHMARKS.md, Decisions).
             trim_heap()
 
 

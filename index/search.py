@@ -23,7 +23,7 @@ import numpy as np
 from index.filters import allowed_rows, why_nothing_matches
 from index.ingest import date_num
 from index.keyword import query_terms, statement_terms
-from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index
+from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index, sync_and_save
 from index.periods import named_day, without_periods
 from index.query import Query, parse
 from index.store import ArticleStore
@@ -36,14 +36,14 @@ Mode = Literal["hybrid", "bm25", "vector"]
 
 @dataclass(frozen=True)
 class Ranking:
-    """The knobs of article ranking (defaults measured in bench/RETRIEVAL_RESULTS.md)."""
+    """The knobs of article ranking (why each default: BENCHMARKS.md, Decisions)."""
 
     mode: Mode = "hybrid"
     # Reciprocal rank fusion constant: larger flattens the difference between ranks.
     rrf_k: float = 20.0
     bm25_weight: float = 1.0
     dense_weight: float = 0.7
-    # Chunks each retriever contributes before articles are formed.
+    # Chunks each retriever contributes before articles are formed (the setting `candidates`).
     depth: int = 300
     # The lead (first chunk, title included) says what an article is about: its BM25 score counts this much more.
     lead_boost: float = 0.5
@@ -55,7 +55,7 @@ class Ranking:
     # Date prior, in units of one first-place RRF vote: full weight for articles published in the `window` days
     # up to the reference date, fading with a half-life of `half_life` days outside it. 2.5 votes is the lightest
     # tried that keeps every dated dev question's rank; more only hurts questions about stories older than the window
-    # (bench/RETRIEVAL_RESULTS.md, "Ninth session").
+    # (BENCHMARKS.md, Decisions).
     date_weight: float = 2.5
     window: int = 6
     half_life: float = 3.0
@@ -73,7 +73,7 @@ class Ranking:
     future_grace: int = 0
     # Without a reference date, guess one from the dates of the top `infer_top` articles (news questions are
     # about one moment), and apply the prior at `infer_weight` of its strength; 0 disables the guess, the
-    # default, because it helped plain BM25 but hurt once the lead was weighted (bench/RETRIEVAL_RESULTS.md).
+    # default, because it helped plain BM25 but hurt once the lead was weighted (BENCHMARKS.md, Decisions).
     infer_weight: float = 0.0
     infer_top: int = 5
     infer_span: int = 6
@@ -92,7 +92,7 @@ class Ranking:
     # vaccines?"; `index.keyword.asks_for_latest`) wants the newest of the reports that match it: its `latest_top`
     # best matches gain up to `latest_weight` first-place votes, halving every `latest_half_life` days before the
     # archive's "now". Only a few: among the 30 best for "the latest on Hurricane Ian" is November's Storm Nicole.
-    # Chosen by reading twelve such questions (bench/RETRIEVAL_RESULTS.md); no dev question asks this way.
+    # Chosen by reading twelve such questions (BENCHMARKS.md, Decisions); no dev question asks this way.
     latest_weight: float = 3.0
     latest_half_life: float = 30.0
     latest_top: int = 20
@@ -167,14 +167,12 @@ class Searcher:
         self,
         store: ArticleStore,
         embed_model: Any,
-        candidates: int = 50,
         cache_dir: Path | None = None,
         ranking: Ranking | None = None,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir
         self.embed_model = embed_model
-        self.candidates = candidates
         self.ranking = ranking or Ranking()
         self._index: LocalIndex | None = None
         self._lock = threading.Lock()
@@ -190,13 +188,7 @@ class Searcher:
                 return
             # Sync a copy so searches running meanwhile keep a consistent index.
             updated = current.copy()
-            if updated.sync(self.store):
-                path = self._cache_file()
-                if path is not None:
-                    try:
-                        updated.save(path)
-                    except OSError as exc:
-                        logger.warning("could not save the retrieval cache to %s: %s", path, exc)
+            sync_and_save(updated, self.store, self._cache_file(), self.store.stamp() or "")
             self._index = updated
 
     def index(self) -> LocalIndex:

@@ -8,9 +8,12 @@ entry; the next run sees the article as new, deletes those chunks and writes the
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from config.errors import EmbeddingMismatch, StoreError
@@ -100,30 +103,111 @@ def make_client(settings: Settings) -> Any:
         raise StoreError(f"Cannot open the store in {data_dir}: {exc}. Check NEWSBOT_DATA_DIR.") from None
 
 
-class ArticleStore:
-    """Chunks (with vectors) and the article manifest in one Chroma database."""
+def local_stamp(folder: Path) -> str | None:
+    """What a local Chroma store holds, in brief, read from its SQLite file without Chroma (None: cannot tell).
 
-    def __init__(self, client: Any, name: str, embed_model_name: str, location: str) -> None:
+    Every write to a local Chroma store (add, upsert, delete, a collection made or dropped) appends to its log and
+    raises the log position its segments have applied: collections, those positions and the log's extent change
+    with any write. Opening the store rewrites its files, so their times say nothing. Read-only, and any surprise
+    (no file, a schema of another Chroma version, a writer holding the lock) gives None, which means "look".
+    """
+    path = folder / "chroma.sqlite3"
+    if not path.is_file():
+        return None
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2) as db:
+            parts = [
+                db.execute("SELECT id, name FROM collections ORDER BY id").fetchall(),
+                db.execute("SELECT segment_id, seq_id FROM max_seq_id ORDER BY segment_id").fetchall(),
+                # min and max, not count: the queue holds every vector, and counting it would read them all.
+                db.execute("SELECT min(seq_id), max(seq_id) FROM embeddings_queue").fetchall(),
+                db.execute("SELECT segment_id, count(*) FROM embeddings GROUP BY segment_id ORDER BY 1").fetchall(),
+            ]
+    except sqlite3.Error as exc:
+        logger.debug("cannot read the store's state from %s: %s", path, exc)
+        return None
+    return repr(parts)
+
+
+class ArticleStore:
+    """Chunks (with vectors) and the article manifest in one Chroma database.
+
+    Opened on first use when built by `open`: a question the retrieval mirror can answer on its own never imports
+    Chroma (about a second) nor opens its files.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        name: str,
+        embed_model_name: str,
+        location: str,
+        connect: Callable[[], Any] | None = None,
+        folder: Path | None = None,
+    ) -> None:
         self._client = client
+        self._connect = connect
+        # The local store's folder, whose state `stamp` reads (None: a server, or not known).
+        self.folder = folder
         self.name = name
         self.embed_model_name = embed_model_name
         self.location = location
-        self._open_collections()
+        self._lock = threading.Lock()
+        self._chunks: Any = None
+        self._manifest: Any = None
+        if client is not None:
+            self._open_collections()
 
     @classmethod
     def open(cls, settings: Settings, embed_model_name: str) -> ArticleStore:
-        """Open (creating if needed) the configured store for vectors of `embed_model_name`."""
-        client = make_client(settings)
-        location = (
-            f"chroma server {settings.chroma_host}:{settings.chroma_port}"
-            if settings.store == "http"
-            else str((settings.data_dir / "chroma").resolve())
-        )
-        return cls(client, settings.collection, embed_model_name, location)
+        """The configured store for vectors of `embed_model_name`, opened (and created if needed) on first use."""
+        if settings.store == "http":
+            location, folder = f"chroma server {settings.chroma_host}:{settings.chroma_port}", None
+        else:
+            folder = settings.data_dir / "chroma"
+            location = str(folder.resolve())
+        return cls(None, settings.collection, embed_model_name, location, lambda: make_client(settings), folder)
+
+    def stamp(self) -> str | None:
+        """A brief of what the store holds, read without opening it: equal stamps, equal contents (None: unknown,
+        as for a Chroma server)."""
+        return local_stamp(self.folder) if self.folder is not None else None
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client, connected on first use."""
+        self._ensure_open()
+        return self._client
+
+    @property
+    def chunks(self) -> Any:
+        """The chunk collection."""
+        self._ensure_open()
+        return self._chunks
+
+    @chunks.setter
+    def chunks(self, collection: Any) -> None:
+        self._chunks = collection
+
+    @property
+    def manifest(self) -> Any:
+        """The manifest collection (one record per article)."""
+        self._ensure_open()
+        return self._manifest
+
+    def _ensure_open(self) -> None:
+        if self._chunks is not None:
+            return
+        with self._lock:
+            if self._chunks is None:
+                if self._client is None:
+                    assert self._connect is not None, "a store without a client is built by ArticleStore.open"
+                    self._client = self._connect()
+                self._open_collections()
 
     def _open_collections(self) -> None:
         try:
-            self.chunks = self._client.get_or_create_collection(
+            chunks = self._client.get_or_create_collection(
                 self.name,
                 metadata={
                     "hnsw:space": "cosine",
@@ -132,25 +216,25 @@ class ArticleStore:
                 },
                 embedding_function=None,
             )
-            self.manifest = self._client.get_or_create_collection(
-                self.name + _MANIFEST_SUFFIX, embedding_function=None
-            )
+            manifest = self._client.get_or_create_collection(self.name + _MANIFEST_SUFFIX, embedding_function=None)
         except Exception as exc:
             raise StoreError(f"Cannot open the Chroma collection {self.name!r}: {exc}") from None
-        built_with = (self.chunks.metadata or {}).get("embed_model")
+        built_with = (chunks.metadata or {}).get("embed_model")
         if built_with != self.embed_model_name:
             raise EmbeddingMismatch(
                 f"The store at {self.location} holds vectors from {built_with!r}, but newsbot is set to embed "
                 f"with {self.embed_model_name!r}. Rebuild it with `newsbot ingest --rebuild PATH…`, or set "
                 "NEWSBOT_EMBEDDING back to the model it was built with."
             )
+        self._manifest, self._chunks = manifest, chunks  # chunks last: `_ensure_open` tests it
 
     def reset(self) -> None:
         """Drop every chunk and manifest entry (for --rebuild), keeping the store usable."""
         # "-shingles" holds the near-duplicate detector's data (index.dedupe).
+        client = self.client
         for name in (self.name, self.name + _MANIFEST_SUFFIX, self.name + "-shingles"):
             try:
-                self._client.delete_collection(name)
+                client.delete_collection(name)
             except Exception:  # noqa: BLE001 - missing is fine: the goal is an empty store
                 logger.debug("collection %s was not there to delete", name)
         self._open_collections()

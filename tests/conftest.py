@@ -1,4 +1,10 @@
-"""Shared fixtures: an isolated environment, and services over a real Chroma store on disk with the real model."""
+"""Shared fixtures: an isolated environment, and services over a real Chroma store on disk.
+
+Tests embed with the deterministic fake in tests/fakes/embedding.py unless marked `@pytest.mark.model`, which
+gives them the real MiniLM model (loaded once per process): `build_embed_model` is swapped for the fake in every
+other test, so services built anywhere (the CLI's `main`, the Telegram front) get it too. Processes a test starts
+load the real model whatever the marker says; mark such tests too.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,25 @@ SEEDS = ROOT / "seeds"
 REALTIMEQA = ROOT.parent / "shared" / "data" / "realtimeqa"
 
 _OUR_PREFIXES = ("NEWSBOT_", "OPENAI_", "TELEGRAM_")
+
+
+def _wants_model(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("model") is not None
+
+
+@pytest.fixture(autouse=True)
+def _fake_embedding_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake embedding for every service a test builds, unless the test is marked `model`; an unmarked test that
+    runs the real model anyway fails, so the quick run (`-m "not model"`) stays quick."""
+    if _wants_model(request):
+        return
+    from tests.fakes.embedding import HashedTermsEmbedding
+
+    def no_model(*_: object) -> None:
+        raise AssertionError("this test runs the real MiniLM model: mark it @pytest.mark.model")
+
+    monkeypatch.setattr("index.embedding.build_embed_model", lambda settings: HashedTermsEmbedding())
+    monkeypatch.setattr("index.embedding._get_session", no_model)
 
 
 @pytest.fixture(autouse=True)
@@ -37,13 +62,34 @@ def make_service(data_dir: Path, **overrides: object):  # type: ignore[no-untype
     return build_service(make_settings(data_dir, **overrides))
 
 
-@pytest.fixture(scope="session")
-def seeded_service(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A service over the seed articles, shared by tests that only ask (do not ingest or remove with it)."""
-    service = make_service(tmp_path_factory.mktemp("seeded"))
+def _seeded(tmp_path_factory: pytest.TempPathFactory, embed_model: object):  # type: ignore[no-untyped-def]
+    from bot.wiring import build_service
+
+    service = build_service(make_settings(tmp_path_factory.mktemp("seeded")), embed_model)  # type: ignore[arg-type]
     report = service.ensure_seeded()
     assert report is not None and report.added == 2, report
     return service
+
+
+@pytest.fixture(scope="session")
+def _seeded_with_fake(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from tests.fakes.embedding import HashedTermsEmbedding
+
+    return _seeded(tmp_path_factory, HashedTermsEmbedding())
+
+
+@pytest.fixture(scope="session")
+def _seeded_with_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from index.embedding import MiniLMEmbedding
+
+    return _seeded(tmp_path_factory, MiniLMEmbedding())
+
+
+@pytest.fixture
+def seeded_service(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A service over the seed articles, shared by tests that only ask (do not ingest or remove with it); with the
+    real model for tests marked `model`."""
+    return request.getfixturevalue("_seeded_with_model" if _wants_model(request) else "_seeded_with_fake")
 
 
 @pytest.fixture

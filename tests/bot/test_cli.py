@@ -120,6 +120,7 @@ def test_stats_and_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "No article" in capsys.readouterr().err
 
 
+@pytest.mark.model  # a process of its own: the real model, whatever the fixtures say
 def test_cold_process_help_and_ask(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_", "TELEGRAM_"))}
     env |= {"NEWSBOT_DATA_DIR": str(tmp_path / "data"), "NEWSBOT_SEEDS_DIR": str(SEEDS)}

@@ -21,6 +21,7 @@ from bot.types import Answer, Citation, Conversation, Turn
 from bot.wiring import build_service
 from config import ConfigError, NewsbotError, Settings, load_settings
 from tests.fakes.botapi import BOT_USERNAME, TOKEN, Call, FakeBotAPI, visible_text
+from tests.fakes.embedding import HashedTermsEmbedding
 
 ROOT = Path(__file__).resolve().parents[2]
 HOTEL_QUESTION = "Which hotel was Rouhani staying at in New York?"
@@ -34,9 +35,10 @@ StartBot = Callable[..., Awaitable[Application[Any, Any, Any, Any, Any, Any]]]
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> NewsService:
-    """The real NewsService on the seed articles, ingested once per test session."""
+    """The real NewsService on the seed articles, ingested once per test session (with the fake embedding: these
+    tests are about delivery, not about the answer's quality)."""
     settings = load_settings(data_dir=tmp_path_factory.mktemp("tgdata"), seeds_dir=ROOT / "seeds")
-    service = build_service(settings)
+    service = build_service(settings, HashedTermsEmbedding())
     report = service.ensure_seeded()
     assert report is not None and report.added == 2, report
     return service

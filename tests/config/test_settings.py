@@ -18,11 +18,11 @@ def test_defaults_come_from_the_defaults_file() -> None:
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", "/tmp/elsewhere")
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", "/srv/elsewhere")
     monkeypatch.setenv("NEWSBOT_TOP_K", "3")
     monkeypatch.setenv("NEWSBOT_TELEGRAM_ALLOWED_IDS", "12, 34")
     settings = load_settings()
-    assert settings.data_dir == Path("/tmp/elsewhere")
+    assert settings.data_dir == Path("/srv/elsewhere")
     assert settings.top_k == 3
     assert settings.telegram_allowed_ids == frozenset({12, 34})
 

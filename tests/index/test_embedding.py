@@ -23,6 +23,9 @@ from index.embedding import (
     word_pieces,
 )
 
+# The model itself: only the real MiniLM can be checked against its reference.
+pytestmark = pytest.mark.model
+
 # Ids from the model's published tokenizer.json (its truncation raised to 256), so the tokenizer we build in
 # code is checked against the one the model was trained with.
 REFERENCE_IDS = {

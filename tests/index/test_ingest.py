@@ -156,9 +156,10 @@ def test_removing_many_articles_refreshes_the_mirror_once(fresh_service, tmp_pat
 
 def test_store_built_with_another_model_is_a_clear_error(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data")
-    ArticleStore.open(settings, "all-MiniLM-L6-v2-int8")
+    ArticleStore.open(settings, "all-MiniLM-L6-v2-int8").chunk_count()
+    other = ArticleStore.open(settings, "text-embedding-3-small")  # opened on first use
     with pytest.raises(EmbeddingMismatch, match="--rebuild"):
-        ArticleStore.open(settings, "text-embedding-3-small")
+        other.chunk_count()
 
 
 def test_missing_path_stops_before_anything_is_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -189,6 +190,7 @@ def test_service_reopens_an_existing_store(tmp_path: Path) -> None:
     assert again.ensure_seeded() is None
 
 
+@pytest.mark.model
 def test_ingest_gives_back_the_encoders_memory_and_answers_still_work(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from index import embedding
 

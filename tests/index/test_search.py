@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,28 +16,7 @@ from index.local_index import LocalIndex, cache_path, day_numbers
 from index.search import Ranking, Searcher, chroma_where, date_prior, recency
 from index.store import ArticleStore
 from index.types import Article, SearchFilters
-
-DIM = 64
-
-
-class WordHashEmbedding:
-    """Deterministic, discriminative stand-in for the encoder: a hashed bag of lower-cased words."""
-
-    model_name = "word-hash-64"
-
-    def _vector(self, text: str) -> list[float]:
-        vector = np.zeros(DIM, dtype=np.float32)
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1.0
-        norm = float(np.linalg.norm(vector)) or 1.0
-        return (vector / norm).tolist()
-
-    def get_query_embedding(self, query: str) -> list[float]:
-        return self._vector(query)
-
-    def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
-        return [self._vector(t) for t in texts]
-
+from tests.fakes.embedding import HashedTermsEmbedding
 
 FILLER = (
     "Officials gave few further details on Tuesday. Reporters waited outside the building for hours while "
@@ -77,17 +54,17 @@ def store() -> ArticleStore:
 
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
     client.reset()
-    return ArticleStore(client, "test", WordHashEmbedding.model_name, "memory")
+    return ArticleStore(client, "test", HashedTermsEmbedding().model_name, "memory")
 
 
 def _ingestor(store: ArticleStore) -> Ingestor:
-    return Ingestor(store, WordHashEmbedding(), Chunker(64, 8, word_pieces))
+    return Ingestor(store, HashedTermsEmbedding(), Chunker(64, 8, word_pieces))
 
 
 @pytest.fixture
 def searcher(store: ArticleStore, tmp_path: Path) -> Searcher:
     _ingestor(store).ingest(ARTICLES)
-    return Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    return Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
 
 
 def _ids(searcher: Searcher, query: str, filters: SearchFilters | None = None, **kw: Any) -> list[str]:
@@ -151,7 +128,7 @@ def _two_flood_reports(store: ArticleStore, tmp_path: Path, older_day: str, newe
                     day=older_day)
     newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day=newer_day)
     _ingestor(store).ingest([older, newer])
-    return Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    return Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
 
 
 def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore, tmp_path: Path) -> None:
@@ -171,7 +148,7 @@ def test_without_a_date_the_newer_of_two_equal_matches_wins(store: ArticleStore,
 def test_undated_articles_rank_with_or_without_a_reference_date(store: ArticleStore, tmp_path: Path) -> None:
     _ingestor(store).ingest([article("ferry", "Ferry sinks", "The ferry sank.", day=""),
                              article("bridge", "Bridge opens", "A bridge opened.", day="")])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     with np.errstate(all="raise"):  # no NaN arithmetic leaks out of the date priors
         assert _ids(searcher, "Which ferry sank?")[0] == "ferry"
         assert _ids(searcher, "Which ferry sank?", SearchFilters(as_of=date(2022, 1, 1)))[0] == "ferry"
@@ -195,7 +172,7 @@ def test_a_question_asking_for_the_latest_gets_the_newest_good_match(store: Arti
     newer = article("newer", "Bridge news", "A river flood closed a bridge downtown.", day="2022-08-02")
     festival = article("festival", "River festival", "The river festival opens with music.", day="2022-08-20")
     _ingestor(store).ingest([older, newer, festival])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     query = "What is the latest on the river flood?"
     plain = Ranking(recency_weight=0.0, relative_recency_weight=0.0, latest_weight=0.0)
     searcher.ranking = plain
@@ -219,7 +196,7 @@ def test_a_question_naming_a_weekday_prefers_reports_from_that_day_on(store: Art
                         day="2022-07-13")
     thursday = article("thursday", "Bridge news", "A river flood closed a bridge downtown.", day="2022-07-14")
     _ingestor(store).ingest([wednesday, thursday])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     friday = SearchFilters(as_of=date(2022, 7, 15))
     assert _ids(searcher, "Which bridge did the river flood close on Thursday?", friday) == ["thursday", "wednesday"]
     # Without the weekday, or with weekdays ignored, both are this week's news and the better match wins.
@@ -235,7 +212,7 @@ def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore,
     unrelated = article("unrelated", "Harbour festival", "The harbour festival opens with music and food stalls.",
                         day="2022-06-10")
     _ingestor(store).ingest([story, unrelated])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     this_week = SearchFilters(as_of=date(2022, 6, 11))
     query = "Which ferry sank in the harbour this week?"
     searcher.ranking = Ranking(date_prior_top=0)  # every article gains from its date
@@ -321,7 +298,7 @@ def test_cache_is_reused_and_follows_changes_made_by_another_process(
 
     try:
         local_index._fetch = spy  # type: ignore[assignment]
-        again = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+        again = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
         assert _ids(again, "Hunga Tonga volcano")[0] == "volcano"
     finally:
         local_index._fetch = real_fetch  # type: ignore[assignment]
@@ -331,12 +308,12 @@ def test_cache_is_reused_and_follows_changes_made_by_another_process(
 def test_damaged_cache_is_rebuilt(store: ArticleStore, searcher: Searcher, tmp_path: Path) -> None:
     searcher.index()
     cache_path(tmp_path, store).write_bytes(b"not a cache")
-    again = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    again = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     assert _ids(again, "Which ferry sank in the harbour?")[0] == "ferry"
 
 
 def test_empty_store_finds_nothing(store: ArticleStore, tmp_path: Path) -> None:
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     assert searcher.search("anything") == []
 
 
@@ -364,10 +341,10 @@ class _NoReads:
 
 def test_a_saved_mirror_answers_without_reading_the_store(store: ArticleStore, tmp_path: Path) -> None:
     _ingestor(store).ingest([*ARTICLES, article("cafe", "Café reopens in Zürich", "The café «Grüner Baum» reopened.")])
-    expected = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
+    expected = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
     # A new process loads the saved mirror; the store is asked what changed, never for passage text.
     store.chunks = _NoReads(store.chunks)
-    passages = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
+    passages = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path).search("café Zürich reopened", k=3)
     assert passages == expected
     top = passages[0]
     assert top.article_id == "cafe" and "«Grüner Baum»" in top.text
@@ -380,7 +357,7 @@ def test_second_stage_prefers_the_article_that_says_it_in_one_sentence(store: Ar
                  "The mayor left. The bridge stayed closed. Shops opened late. New faces arrived. ")
     together = "Officials gathered by the river. The mayor opened the new bridge on Friday. Crowds cheered. "
     _ingestor(store).ingest([article("scattered", "City notes", scattered), article("together", "River day", together)])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     query = "mayor opened new bridge"
     first_stage_only = Ranking(sentence_weight=0.0)
     assert [a.article_id for a in searcher.rank_articles(query, n=2, mode=None)][0] == "together"
@@ -394,7 +371,7 @@ def test_second_stage_does_not_take_a_quiz_for_an_answer(store: ArticleStore, tm
     report = ("Analysts say Bed Bath and Beyond switched off air conditioning to cut costs as sales slumped. "
               "The company denied any change of policy in its stores.")
     _ingestor(store).ingest([article("quiz", "Retail quiz", quiz), article("report", "Retail news", report)])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     query = "Which retailer switched off the air conditioning in its stores to save money?"
     searcher.ranking = Ranking(sentence_weight=0.0)
     assert _ids(searcher, query)[0] == "quiz"  # the quiz repeats the question word for word
@@ -409,7 +386,7 @@ def test_a_roundup_ranks_below_the_story_it_summarises(store: ArticleStore, tmp_
     report = "The old harbour boat went down at noon with forty cars on board; every passenger was rescued."
     _ingestor(store).ingest([article("roundup", "5 things to know for June 10: Ferry, Chess, Markets", roundup),
                              article("report", "Marisol goes down in the harbour", report)])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     query = "Which ferry sank in the harbour on Tuesday?"
     searcher.ranking = Ranking(roundup_weight=0.0)
     assert _ids(searcher, query) == ["roundup", "report"]
@@ -433,7 +410,7 @@ def test_a_question_about_a_time_and_no_topic_gets_each_articles_lead(store: Art
     long_story = article("long", "Harbour news", "The harbour master retired after forty years of service. "
                          + "Boats, cranes and news crews filled the quay for the farewell on the water. " * 12)
     _ingestor(store).ingest([long_story, article("short", "Chess news", "The chess club elected a new captain.")])
-    searcher = Searcher(store, WordHashEmbedding(), cache_dir=tmp_path)
+    searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     assert len([r for r in range(len(searcher.index())) if searcher.index().article_ids[r] == "long"]) > 2
     passages = searcher.search("What was in the news on June 10, 2022?", SearchFilters(as_of=date(2022, 6, 11)))
     assert {p.article_id for p in passages} == {"long", "short"}
