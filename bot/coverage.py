@@ -92,7 +92,7 @@ def mentions(found: Evidence, subject: Subject) -> bool:
     """Whether the text behind `found` mentions `subject`."""
     if subject.kind == "number":
         return _number(subject.text) in found.numbers
-    if subject.kind == "term":
+    if not subject.named:
         word = subject.text.lower()
         return stem_all([_IRREGULAR.get(word, word)])[0] in found.stems
     return _mentions_name(found, subject.text)
@@ -132,5 +132,5 @@ def share(subjects: Sequence[Subject], text: str) -> float:
     if not subjects:
         return 0.0
     found = evidence(text)
-    weight = sum(1.0 if s.kind == "term" else 2.0 for s in subjects)
-    return sum(1.0 if s.kind == "term" else 2.0 for s in subjects if mentions(found, s)) / weight
+    weight = sum(2.0 if s.named else 1.0 for s in subjects)
+    return sum(2.0 if s.named else 1.0 for s in subjects if mentions(found, s)) / weight

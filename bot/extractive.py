@@ -84,7 +84,7 @@ def not_covered(question: str, mentioned: Sequence[Subject], missing: Sequence[S
 
 
 def _shown(subject: Subject) -> str:
-    return subject.text if subject.kind != "term" else f"“{subject.text}”"
+    return subject.text if subject.named else f"“{subject.text}”"
 
 
 def _listing(items: Sequence[str], last: str) -> str:
@@ -221,7 +221,7 @@ class ExtractiveWriter:
             # surely; "the United Nations" may be new too, but is no one.
             ranked.sort(key=lambda c: not names_a_person(c.sentence, known), reverse=False)
         texts = {p.article_id: self._text_of(p) for p in passages}
-        named = [s for s in query.subjects if s.kind != "term"]
+        named = [s for s in query.subjects if s.named]
         # A passage about Trump and Rouhani doesn't answer a question about Trump and Kim Jong Un, however well
         # it matches: what the question names must be in the article quoted.
         # With no passages (filters left nothing to search), nothing was looked in: the plain abstention says so.
@@ -411,7 +411,7 @@ def to_the_point(sentence: str, query: Query, limit: int = LONG_SENTENCE) -> tup
 
     def weight(span: tuple[int, int]) -> float:
         found = evidence(sentence[span[0] : span[1]])
-        hits = sum(2.0 if s.kind != "term" else 1.0 for s in query.subjects if mentions(found, s))
+        hits = sum(2.0 if s.named else 1.0 for s in query.subjects if mentions(found, s))
         cue = _ANSWER_CUES.get(_CUE_OF.get(query.wants, ""))
         return hits + (1.5 if cue is not None and cue.search(sentence[span[0] : span[1]]) else 0.0)
 

@@ -51,6 +51,14 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _SECOND_PART = re.compile(
     r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:who|whom|what|when|where|why|how|which)\b)|(?<=\?)\s+(?=\S)", re.IGNORECASE
 )
+# "What military force did …", "Which hotel was …", "which condiment": the words after "what" or "which" name the
+# kind of answer, which an article states by giving one ("a carrier strike group"), seldom in those words.
+_AUX = r"(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|might)"
+_FOCUS = re.compile(
+    rf"\b(?:what|which|whose)\s+(?P<focus>(?:(?!{_AUX}\b)[a-z-]+\s+){{0,2}}?(?!{_AUX}\b)[a-z-]+)(?=\s+{_AUX}\b)"
+    r"|\b(?:what|which|whose)\s+(?P<focus2>[a-z-]+)\b",
+    re.IGNORECASE,
+)
 _WANTS = (
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall)\b|\bwhat (?:percentage|share|"
                           r"number|amount|age)\b", re.I)),
@@ -68,11 +76,16 @@ class Subject:
     carries its meaning ("dinner"). `words` are its surface words as the question writes them."""
 
     text: str
-    kind: str  # "name", "number" or "term"
+    kind: str  # "name", "number", "term", or "focus": a word naming the kind of answer ("which hotel", "what force")
 
     @property
     def words(self) -> tuple[str, ...]:
         return tuple(self.text.split())
+
+    @property
+    def named(self) -> bool:
+        """A name or a year: what an article must mention to be about the question at all."""
+        return self.kind in ("name", "number")
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ class Query:
 
     @cached_property
     def names(self) -> tuple[Subject, ...]:
-        return tuple(s for s in self.subjects if s.kind == "name")
+        return tuple(s for s in self.subjects if s.named)
 
 
 def parse(question: str) -> Query:
@@ -103,9 +116,12 @@ def parse(question: str) -> Query:
     period = named_period(text)
     # The words that date the question ("in May 2019") are matched by the articles' dates, not their text.
     about = without_periods(text) if period is not None else text
+    focus = {w.lower() for m in _FOCUS.finditer(about) for w in (m.group("focus") or m.group("focus2")).split()}
     return Query(
         text=text,
-        subjects=subjects(about),
+        subjects=tuple(
+            Subject(s.text, "focus") if s.kind == "term" and s.text in focus else s for s in subjects(about)
+        ),
         wants=next((kind for kind, pattern in _WANTS if pattern.search(text)), ""),
         parts=tuple(p.strip() for p in _SECOND_PART.split(text) if p.strip()) or (text,),
         period=period,
