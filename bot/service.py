@@ -172,9 +172,8 @@ class NewsService:
 
         check_paths(paths)
         load_stats = LoadStats()
-        report = self.ingest_articles(
-            iter_articles(paths, load_stats), rebuild=rebuild, progress=progress, total=count_hint(paths)
-        )
+        articles = iter_articles(paths, load_stats, self.settings.max_article_bytes)
+        report = self.ingest_articles(articles, rebuild=rebuild, progress=progress, total=count_hint(paths))
         if load_stats.note():
             report.notes.append(load_stats.note())
         return report

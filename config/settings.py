@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     chroma_token: SecretStr | None = Field(None, description="Chroma server auth token (store=http).")
     collection: str = Field("newsbot", description="Chroma collection name.")
     seeds_dir: Path = Field(Path("./seeds"), description="Articles ingested when the store is empty.")
+    max_article_mb: float = Field(
+        1.0, gt=0, description="Largest article (a text or HTML file, or one JSON record) ingest accepts, in MB."
+    )
 
     # Embeddings and chunking
     embedding: Literal["local", "openai"] = Field("local", description="Embedding model provider.")
@@ -126,6 +129,11 @@ class Settings(BaseSettings):
         if self.llm == "auto":
             return "openai" if self.openai_api_key else "extractive"
         return self.llm
+
+    @property
+    def max_article_bytes(self) -> int:
+        """`max_article_mb` in bytes."""
+        return int(self.max_article_mb * 1_000_000)
 
     def public_view(self) -> dict[str, object]:
         """The effective settings as plain values, secrets masked."""

@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 # Articles per batch: enough chunks to fill several embedding batches, small enough to lose little on Ctrl-C.
 ARTICLE_BATCH = 32
+# The sentence splitter (NLTK's punkt, inside llama-index) runs each regular expression over all the text it is
+# given, under a 5 s time limit: a megabyte of text in one call can exceed it. It is given sections of at most this
+# many characters, cut at paragraph breaks, so its time grows linearly with the article (BENCHMARKS.md, issue 20).
+SECTION_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -80,21 +84,37 @@ class Chunker:
     def split(self, article: Article) -> list[Chunk]:
         body = article.body
         chunks: list[Chunk] = []
-        cursor = 0
-        for index, text in enumerate(self._splitter.split_text(body)):
-            text = text.strip()
-            if not text:
-                continue
-            # Overlapping chunks start before the previous one ends, so search from a little earlier.
-            start = body.find(text, max(0, cursor - len(text)))
-            if start < 0:
-                start = body.find(text)
-            if start < 0:  # the splitter normalised whitespace: fall back to an approximate position
-                start = cursor
-            end = start + len(text)
-            cursor = end
-            chunks.append(Chunk(article, index, text, start, end))
+        for first, last in sections(body, SECTION_CHARS):
+            section = body[first:last]
+            cursor = 0
+            for text in self._splitter.split_text(section):
+                text = text.strip()
+                if not text:
+                    continue
+                # Overlapping chunks start before the previous one ends, so search from a little earlier.
+                start = section.find(text, max(0, cursor - len(text)))
+                if start < 0:
+                    start = section.find(text)
+                if start < 0:  # the splitter normalised whitespace: fall back to an approximate position
+                    start = cursor
+                end = start + len(text)
+                cursor = end
+                chunks.append(Chunk(article, len(chunks), text, first + start, first + end))
         return chunks
+
+
+def sections(text: str, limit: int) -> list[tuple[int, int]]:
+    """Spans of `text` of at most `limit` characters, cut at the last paragraph break (else line break, else space)
+    before the limit; one span when the text is short enough."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        spans.append((start, start + cut))
+        start += cut
+    spans.append((start, len(text)))
+    return spans
 
 
 def content_hash(article: Article, chunker: Chunker) -> str:

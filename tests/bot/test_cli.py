@@ -138,3 +138,19 @@ def test_cold_process_help_and_ask(tmp_path: Path) -> None:
     err = piped.stderr.read().decode()
     assert piped.wait(timeout=300) == 0, err
     assert "Traceback" not in err
+
+
+def test_a_20_mb_file_is_refused_in_one_line_and_the_good_article_beside_it_is_stored(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dump.txt").write_bytes(b"Everything\n\n" + b"a. " * 7_000_000)  # 21 MB of "sentences"
+    (folder / "good.md").write_text("# Bridge opens\n\nA new bridge opened in Lisbon on Monday morning.\n")
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and "Traceback" not in out
+    (line,) = [x for x in out.splitlines() if "dump.txt" in x]
+    assert "21.0 MB, over the 1.0 MB limit" in line and "NEWSBOT_MAX_ARTICLE_MB" in line
+    assert main(["stats"]) == 0
+    assert "Articles:        1" in capsys.readouterr().out

@@ -204,3 +204,40 @@ def test_manifest_lookups_accept_an_id_twice(fresh_service, tmp_path: Path) -> N
     ids = [e.article_id for e in fresh_service.store.all_entries()]
     found = fresh_service.store.manifest_entries([ids[0], ids[1], ids[0], "no-such-id"])
     assert sorted(found) == sorted(ids)
+
+
+def test_the_sentence_splitter_is_given_bounded_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NLTK's punkt runs each regex over all it is given under a 5 s limit: a megabyte in one call exceeded it."""
+    from bot.wiring import keep_llama_index_offline
+    from index import ingest
+    from index.embedding import piece_counter
+    from index.types import Article
+
+    keep_llama_index_offline()
+    monkeypatch.setattr(ingest, "SECTION_CHARS", 3_000)
+    chunker = ingest.Chunker(200, 30, piece_counter)
+    given: list[int] = []
+    splitter_class = type(chunker._splitter)
+    real_split = splitter_class.split_text
+    monkeypatch.setattr(
+        splitter_class, "split_text", lambda self, text: given.append(len(text)) or real_split(self, text)
+    )
+    paragraphs = [f"Paragraph {i} says the ferry left at {i} o'clock. It carried {i} cars." for i in range(300)]
+    body = "\n\n".join(paragraphs)
+    chunks = chunker.split(Article("a", "Ferries", body))
+    assert len(given) > 5 and max(given) <= 3_000
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    assert all(body[c.start : c.end] == c.text for c in chunks)
+    assert chunks[-1].text.endswith("It carried 299 cars.")
+
+
+def test_sections_cut_at_paragraphs_then_lines_then_spaces() -> None:
+    from index.ingest import sections
+
+    assert sections("short", 10) == [(0, 5)]
+    text = "aaaa\n\nbbbb cccc\ndddd eeee"
+    spans = sections(text, 10)
+    assert "".join(text[a:b] for a, b in spans) == text
+    assert all(b - a <= 10 for a, b in spans)
+    assert text[spans[0][0] : spans[0][1]] == "aaaa"
+    assert sections("x" * 25, 10) == [(0, 10), (10, 20), (20, 25)]
