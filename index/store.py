@@ -38,10 +38,19 @@ class ManifestEntry:
     path: str
     chunks: int
     duplicate_of: str = ""
+    # Of the metadata that is stored but not embedded (outlet, date, URL, path, author): when only it changes, the
+    # chunks' metadata is rewritten and nothing is embedded again. "" in entries written before it existed.
+    meta_hash: str = ""
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything stored for the article changes (keys the retrieval mirror and caches)."""
+        return f"{self.content_hash}+{self.meta_hash}" if self.meta_hash else self.content_hash
 
     def to_metadata(self) -> dict[str, Any]:
         return {
             "content_hash": self.content_hash,
+            "meta_hash": self.meta_hash,
             "title": self.title,
             "source": self.source,
             "published_at": self.published_at,
@@ -63,6 +72,7 @@ class ManifestEntry:
             path=str(meta.get("path", "")),
             chunks=int(meta.get("chunks", 0)),
             duplicate_of=str(meta.get("duplicate_of", "")),
+            meta_hash=str(meta.get("meta_hash", "")),
         )
 
 
@@ -215,6 +225,15 @@ class ArticleStore:
                 removed += len(existing["ids"])
         return removed
 
+    def update_chunk_metadata(self, article_id: str, fields: dict[str, Any]) -> int:
+        """Set `fields` in the metadata of every chunk of the article, keeping text and vectors; returns the count."""
+        existing = self.chunks.get(where={"article_id": article_id}, include=["metadatas"])
+        ids = existing["ids"]
+        if ids:
+            metadatas = [{**dict(meta or {}), **fields} for meta in existing["metadatas"] or [{} for _ in ids]]
+            self.chunks.update(ids=ids, metadatas=metadatas)
+        return len(ids)
+
     def remove(self, article_id: str) -> int:
         """Remove one article; returns the number of chunks deleted, or -1 when the store does not have it."""
         known = self.manifest_entries([article_id])
@@ -244,7 +263,7 @@ class ArticleStore:
 
         digest = hashlib.sha1(usedforsecurity=False)
         for entry in sorted(self.all_entries(), key=lambda e: e.article_id):
-            digest.update(f"{entry.article_id}:{entry.content_hash};".encode())
+            digest.update(f"{entry.article_id}:{entry.version};".encode())
         digest.update(str(self.chunk_count()).encode())
         return digest.hexdigest()
 
