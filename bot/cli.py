@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  "Unchanged articles are skipped; changed ones replace their old version.")
     ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (recursive)")
     ingest.add_argument("--rebuild", action="store_true", help="empty the store first, then ingest PATHs")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--quiet", action="store_true",
+                        help="no progress (else a bar on a terminal, or a line every few seconds in a log)")
 
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
@@ -157,7 +158,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "ingest":
         if not args.paths and not args.rebuild:
             parser.error("ingest needs at least one PATH (a file or a folder)")
-        report = service.ingest(args.paths, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
+        report = service.ingest(args.paths, rebuild=args.rebuild, progress=not args.quiet)
         print(render_report(report))
         return EXIT_PARTIAL if report.problems else EXIT_OK
     if args.command == "stats":

@@ -227,14 +227,7 @@ class NewsService:
 
 
 def count_hint(paths: Sequence[Path]) -> int | None:
-    """A quick estimate of how many articles `paths` hold, for the progress bar (lines of JSON Lines files)."""
-    total = 0
-    for path in paths:
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-        for file in files:
-            if file.suffix.lower() == ".jsonl":
-                with file.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-            else:
-                total += 1
-    return total or None
+    """A quick estimate of how many articles `paths` hold, for the progress display (see index.loaders)."""
+    from index.loaders import count_articles
+
+    return count_articles(paths)

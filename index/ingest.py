@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, replace
 from typing import Any
 
 from index.dedupe import Deduper
+from index.progress import make_progress
 from index.store import ArticleStore, ManifestEntry
 from index.types import Article, IngestReport, Problem
 
@@ -186,11 +186,12 @@ class Ingestor:
         total: int | None = None,
         progress: bool = False,
     ) -> IngestReport:
-        """Ingest articles (Problems from the loader are passed through into the report)."""
+        """Ingest articles (Problems from the loader are passed through into the report).
+
+        `progress`: show it on stderr (a bar on a terminal, else a line every few seconds; see index.progress)."""
         report = IngestReport()
         seen: set[str] = set()
-        bar = _progress_bar(total, progress)
-        started = time.perf_counter()
+        bar = make_progress(total) if progress else None
         try:
             for batch in _batches(items, ARTICLE_BATCH):
                 articles: list[Article] = []
@@ -206,9 +207,7 @@ class Ingestor:
                         articles.append(item)
                 self._ingest_batch(articles, report)
                 if bar is not None:
-                    bar.update(len(batch))
-                    elapsed = max(time.perf_counter() - started, 1e-9)
-                    bar.set_postfix(chunks=report.chunks_added, rate=f"{report.chunks_added / elapsed:.0f} chunks/s")
+                    bar.update(len(batch), report.chunks_added)
         finally:
             if bar is not None:
                 bar.close()
@@ -324,10 +323,3 @@ class Ingestor:
         if nodes:
             self.store.vector_store.add(nodes)
 
-
-def _progress_bar(total: int | None, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="article", desc="Ingesting", dynamic_ncols=True)

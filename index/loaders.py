@@ -112,9 +112,30 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _walk(folder: Path, stats: LoadStats) -> Iterator[Path]:
-    """Yield the supported files under a folder, sorted, skipping hidden entries and README/LICENSE files."""
-    for root, dirs, files in os.walk(folder):
+def count_articles(paths: Sequence[Path | str]) -> int | None:
+    """A quick estimate of how many articles `paths` hold, for progress: one a file, one a line of JSON Lines."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        files = (f for f in _walk(path, LoadStats()) if isinstance(f, Path)) if path.is_dir() else [path]
+        for file in files:
+            if _suffix(file) in JSONL_SUFFIXES:
+                try:
+                    with file.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total or None
+
+
+def _walk(folder: Path, stats: LoadStats) -> Iterator[Path | Problem]:
+    """Yield the supported files under a folder, sorted, skipping hidden entries and README/LICENSE files; a
+    folder that cannot be listed is a Problem (its articles are missing from the run, so the run must say so)."""
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        yield from _unreadable_folders(unreadable)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
@@ -126,6 +147,15 @@ def _walk(folder: Path, stats: LoadStats) -> Iterator[Path]:
                 yield file
             else:
                 stats.unsupported[_suffix(file) or "no extension"] += 1
+    yield from _unreadable_folders(unreadable)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[Problem]:
+    """Problems for the folders os.walk could not list (and forget them)."""
+    for error in errors:
+        reason = error.strerror or str(error)
+        yield Problem(str(error.filename), f"folder cannot be read ({reason}); none of its articles were ingested")
+    errors.clear()
 
 
 def size_text(size: int) -> str:

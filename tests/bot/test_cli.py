@@ -154,3 +154,35 @@ def test_a_20_mb_file_is_refused_in_one_line_and_the_good_article_beside_it_is_s
     assert "21.0 MB, over the 1.0 MB limit" in line and "NEWSBOT_MAX_ARTICLE_MB" in line
     assert main(["stats"]) == 0
     assert "Articles:        1" in capsys.readouterr().out
+
+
+def test_ingest_off_a_terminal_logs_progress_lines(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.progress.INTERVAL", 0.0)  # a line after every batch, as after every few seconds
+    monkeypatch.setattr("index.ingest.ARTICLE_BATCH", 1)
+    assert main(["ingest", str(SEEDS)]) == 0  # stderr is captured: not a terminal
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "newsbot ingest: ingesting 2 articles; progress every 0 s"  # not the README
+    assert err[1].startswith("newsbot ingest: 1 of 2 articles (50%), ") and "chunks/s" in err[1] and "left" in err[1]
+    assert main(["ingest", "--quiet", str(SEEDS)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_an_unreadable_subfolder_makes_ingest_exit_1_and_is_named(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.md").write_text("# Bridge opens\n\nA new bridge opened in Lisbon on Monday morning.\n")
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path) == folder / "locked":  # as `chmod 000` is for anyone but root
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and f"{folder / 'locked'}: folder cannot be read (Permission denied)" in out

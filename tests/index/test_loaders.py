@@ -427,3 +427,31 @@ def test_the_size_limit_applies_to_each_json_lines_record_not_the_file(tmp_path:
 def load_limited(*paths: Path, max_bytes: int) -> tuple[list[Article], list[Problem]]:
     items = list(iter_articles(list(paths), max_bytes=max_bytes))
     return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Problem)]
+
+
+def _lock(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make `folder` unlistable, as `chmod 000` does for a user other than root (tests may run as root)."""
+    import os
+
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_a_problem_not_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "story.txt").write_text("Hidden\n\nA story nobody can read.\n")
+    (tmp_path / "good.txt").write_text("Bridge opens\n\nA new bridge opened in Lisbon on Monday.\n")
+    _lock(monkeypatch, tmp_path / "locked")
+    articles, problems = load(tmp_path)
+    assert [a.title for a in articles] == ["Bridge opens"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'locked'}: folder cannot be read (Permission denied); none of its articles were ingested"
+    ]
