@@ -189,13 +189,20 @@ class NewsService:
             if rebuild:
                 self.store.reset()
             try:
-                return self.ingestor.ingest(items, total=total, progress=progress)
+                report = self.ingestor.ingest(items, total=total, progress=progress)
             finally:
                 self.searcher.refresh()
+            self.store.mark_used()
+            return report
 
     def ensure_seeded(self) -> IngestReport | None:
-        """Ingest the seed articles when the store is empty, so a first question needs no set-up."""
+        """Ingest the seed articles into a store that has never held articles, so a first question needs no set-up.
+
+        A store emptied by `newsbot remove` or `ingest --rebuild` stays empty: that was the user's choice."""
         if self.store.chunk_count() > 0:
+            self.store.mark_used()  # a store from before the mark existed: it was used
+            return None
+        if self.store.ever_used:
             return None
         seeds = self.settings.seeds_dir
         if not seeds.is_dir():
@@ -215,6 +222,7 @@ class NewsService:
         """
         removed: dict[str, int] = {}
         with self._write_lock:
+            self.store.mark_used()
             try:
                 for article_id in article_ids:
                     removed[article_id] = self.store.remove(article_id)

@@ -19,6 +19,15 @@ from pydantic_settings.exceptions import SettingsError
 from config.errors import ConfigError
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+# The seed articles of the checkout newsbot runs from (installed with `pip install -e .`), whatever the working folder.
+SHIPPED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder: ~/.local/share/newsbot on Linux ($XDG_DATA_HOME), the platform's own elsewhere."""
+    import platformdirs
+
+    return platformdirs.user_data_path("newsbot", appauthor=False)
 
 
 def _ids(value: str | Iterable[object] | None) -> frozenset[int]:
@@ -44,14 +53,16 @@ class Settings(BaseSettings):
     )
 
     # Store
-    data_dir: Path = Field(Path("./data"), description="Folder of the Chroma store and the keyword index.")
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Folder of the Chroma store and the keyword index."
+    )
     store: Literal["local", "http"] = Field("local", description="A Chroma folder, or a Chroma server.")
     chroma_host: str = Field("127.0.0.1", description="Chroma server host (store=http).")
     chroma_port: int = Field(8000, description="Chroma server port (store=http).")
     chroma_ssl: bool = Field(False, description="Talk HTTPS to the Chroma server.")
     chroma_token: SecretStr | None = Field(None, description="Chroma server auth token (store=http).")
     collection: str = Field("newsbot", description="Chroma collection name.")
-    seeds_dir: Path = Field(Path("./seeds"), description="Articles ingested when the store is empty.")
+    seeds_dir: Path = Field(SHIPPED_SEEDS, description="Articles ingested when a store is first created.")
     max_article_mb: float = Field(
         1.0, gt=0, description="Largest article (a text or HTML file, or one JSON record) ingest accepts, in MB."
     )

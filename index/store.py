@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 _MANIFEST_SUFFIX = "-articles"
+# Set in the manifest's metadata once the store has held articles: the seeds are ingested into a new store only,
+# never again into one whose articles were all removed.
+_USED = "newsbot_used"
 # Chroma caps one request; stay well below it.
 _PAGE = 2000
 
@@ -173,6 +176,16 @@ class ArticleStore:
         return ChromaVectorStore(chroma_collection=self.chunks)
 
     # Manifest
+
+    @property
+    def ever_used(self) -> bool:
+        """Whether this store has ever held articles (or been emptied on purpose with --rebuild)."""
+        return bool((self.manifest.metadata or {}).get(_USED))
+
+    def mark_used(self) -> None:
+        """Remember that the store has been used, so an empty store later is the user's choice."""
+        if not self.ever_used:
+            self.manifest.modify(metadata={**(self.manifest.metadata or {}), _USED: True})
 
     def manifest_entries(self, article_ids: Sequence[str]) -> dict[str, ManifestEntry]:
         """Manifest entries for those of `article_ids` the store has (an id may be asked for twice)."""

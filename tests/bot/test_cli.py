@@ -186,3 +186,54 @@ def test_an_unreadable_subfolder_makes_ingest_exit_1_and_is_named(
     assert main(["ingest", "--quiet", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "1 added" in out and f"{folder / 'locked'}: folder cannot be read (Permission denied)" in out
+
+
+def test_removing_every_article_does_not_bring_the_seeds_back_and_ask_says_where_it_looked(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--json", "Which hotel was Rouhani staying at?"]) == 0  # a new store: seeded
+    capsys.readouterr()
+    from bot.wiring import build_service
+    from config.settings import load_settings
+
+    ids = [e.article_id for e in build_service(load_settings()).store.all_entries()]
+    assert len(ids) == 2 and main(["remove", *ids]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Which hotel was Rouhani staying at?"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "seed" not in err
+    assert f"The store at {env / 'chroma'} holds no articles. Add some with `newsbot ingest PATH…`" in err
+    assert main(["stats"]) == 0
+    assert "Articles:        0" in capsys.readouterr().out
+
+
+def test_ask_from_another_folder_uses_the_per_user_store_not_a_new_data_folder_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no NEWSBOT_DATA_DIR, no NEWSBOT_SEEDS_DIR: the defaults
+    assert main(["ask", "--json", "Which hotel was Rouhani staying at?"]) == 0
+    assert "Millennium Hilton" in json.loads(capsys.readouterr().out)["answer"]
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "user-data" / "newsbot" / "chroma").is_dir()  # conftest's XDG_DATA_HOME
+
+
+def test_ctrl_c_during_ask_says_interrupted_without_the_ingest_message(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.service import NewsService
+
+    main(["ingest", "--quiet", str(SEEDS)])
+    capsys.readouterr()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(NewsService, "ask", interrupted)
+    assert main(["ask", "Which hotel was Rouhani staying at?"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "Interrupted."
+    monkeypatch.setattr(NewsService, "ingest", interrupted)
+    assert main(["ingest", str(SEEDS)]) == 130
+    assert "The store is consistent; run the same command again to finish." in capsys.readouterr().err

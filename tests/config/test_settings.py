@@ -12,9 +12,22 @@ from config.settings import load_settings
 
 def test_defaults_come_from_the_defaults_file() -> None:
     settings = load_settings()
-    assert settings.data_dir == Path("./data")
     assert settings.chunk_size == 200
     assert settings.llm_mode == "extractive"
+
+
+def test_the_default_data_folder_is_per_user_not_the_working_folder(tmp_path: Path) -> None:
+    # conftest points XDG_DATA_HOME (where platformdirs puts user data on Linux) into the test's folder.
+    assert load_settings().data_dir == tmp_path / "user-data" / "newsbot"
+
+
+def test_the_default_seeds_are_found_from_any_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    seeds = load_settings().seeds_dir
+    assert seeds.is_absolute()
+    assert (seeds / "macron-tried-to-connect-rouhani-and-trump-by-phone.txt").is_file()
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
