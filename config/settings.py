@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -28,6 +29,18 @@ def default_data_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("newsbot", appauthor=False)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def mask_url(url: str) -> str:
+    """The URL with the password of its user part hidden: "http://me:********@host/v1"."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:********@{host}"))
 
 
 def _ids(value: str | Iterable[object] | None) -> frozenset[int]:
@@ -118,6 +131,16 @@ class Settings(BaseSettings):
 
     log_level: str = Field("WARNING", description="Logging level.")
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level == "WARN":
+            level = "WARNING"
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
+        return level
+
     @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: str | Iterable[object] | None) -> frozenset[int]:
@@ -154,6 +177,8 @@ class Settings(BaseSettings):
                 shown[name] = "********" if value.get_secret_value() else "(empty)"
             elif value is None:
                 shown[name] = "(not set)"
+            elif isinstance(value, str) and "@" in value and "://" in value:
+                shown[name] = mask_url(value)  # a password in a URL (OPENAI_BASE_URL=https://me:pw@host/v1)
             elif isinstance(value, frozenset):
                 shown[name] = ",".join(str(v) for v in sorted(value)) or "(none)"
             else:
@@ -169,7 +194,7 @@ def load_settings(**overrides: object) -> Settings:
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]) or "settings"
-            problems.append(f"NEWSBOT_{field.upper()}: {error['msg']}")
+            problems.append(f"NEWSBOT_{field.upper()}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigError("Invalid settings — " + "; ".join(problems)) from None
     except SettingsError as exc:
         raise ConfigError(f"Invalid settings — {exc}") from None
