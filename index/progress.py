@@ -64,8 +64,8 @@ class LogProgress:
         self.started = self.last = clock()
         self.articles = 0
         self.chunks = 0
-        of = f" {total:,}" if total else ""
-        self._write(f"ingesting{of} articles; progress every {self.interval:g} s")
+        what = f"{total:,} article{'' if total == 1 else 's'}" if total else "articles"
+        self._write(f"ingesting {what}; progress every {self.interval:g} s")
 
     def update(self, articles: int, chunks: int) -> None:
         self.articles += articles
