@@ -336,7 +336,9 @@ def _article(
         source=meta.get("source", ""),
         published_at=normalize_date(meta.get("published_at", "")),
         url=url,
-        path=str(path),
+        # Resolved, so the article is the same however its file was named ("a/../b.txt") and its citation points
+        # to the file from any working folder. Problems keep the path as the user typed it.
+        path=str(path.resolve()),
         author=meta.get("author", ""),
     )
 

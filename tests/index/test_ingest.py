@@ -278,22 +278,22 @@ def test_an_article_with_its_own_id_moved_or_named_another_way_is_not_embedded_a
     fresh_service.ingest([tmp_path / "bars" / ".." / "shared" / "data" / "feed.jsonl"])
     _forbid_embedding(fresh_service, monkeypatch)
 
-    report = fresh_service.ingest([feed])  # the same file, spelled another way
-    assert (report.added, report.updated, report.relabelled, report.chunks_added) == (0, 1, 1, 0)
-    assert "not re-embedded" in report.summary()
+    report = fresh_service.ingest([feed])  # the same file, spelled another way: the same resolved path
+    assert (report.added, report.updated, report.unchanged, report.chunks_added) == (0, 0, 1, 0)
     moved = tmp_path / "archive" / "feed.jsonl"
     moved.parent.mkdir()
     feed.rename(moved)
     report = fresh_service.ingest([moved])
     assert (report.added, report.updated, report.relabelled, report.chunks_added) == (0, 1, 1, 0)
+    assert "not re-embedded" in report.summary()
     again = fresh_service.ingest([moved])
     assert (again.updated, again.unchanged) == (0, 1)
 
     # The store, the manifest and the retrieval mirror all name the new place.
-    assert {meta["path"] for _, _, meta in fresh_service.store.iter_chunks()} == {str(moved)}
-    assert fresh_service.store.manifest_entries(["ferry-1"])["ferry-1"].path == str(moved)
+    assert {meta["path"] for _, _, meta in fresh_service.store.iter_chunks()} == {str(moved.resolve())}
+    assert fresh_service.store.manifest_entries(["ferry-1"])["ferry-1"].path == str(moved.resolve())
     (passage, *_) = fresh_service.searcher.search("ferry to the island")
-    assert passage.path == str(moved)
+    assert passage.path == str(moved.resolve())
     assert _NoEmbedding.calls == 0
 
 
@@ -324,7 +324,8 @@ def test_a_file_without_an_id_is_known_by_its_resolved_path(
     fresh_service.ingest([story])
     _forbid_embedding(fresh_service, monkeypatch)
     report = fresh_service.ingest([folder / "sub" / ".." / "story.txt"])
-    assert (report.added, report.updated, report.chunks_added) == (0, 1, 0)
+    assert (report.added, report.unchanged, report.chunks_added) == (0, 1, 0)
+    assert [entry.path for entry in fresh_service.store.all_entries()] == [str(story.resolve())]
     assert fresh_service.stats().articles == 1
 
 
