@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # typing only: importing the service at start-up would load l
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Said only when Ctrl-C stopped a command that writes to the store (ingest, remove, the seeding before a first answer).
+INTERRUPTED_WRITE = "\nInterrupted. The store is consistent; run the same command again to finish."
 
 
 def _date(value: str) -> date:
@@ -57,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or folders (recursive), or web pages (https://…)")
     ingest.add_argument("--rebuild", action="store_true", help="empty the store first, then ingest PATHs")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--quiet", action="store_true",
+                        help="no progress (else a bar on a terminal, or a line every few seconds in a log)")
 
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
@@ -116,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("\nInterrupted. The store is consistent; run the same command again to finish.", file=sys.stderr)
+        print("\nInterrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`newsbot ask … | head`): nothing left to say, and no traceback for it. Point stdout
@@ -169,7 +172,11 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not args.paths and not args.rebuild:
             parser.error("ingest needs at least one PATH (a file or a folder)")
         paths = [Path(p) for p in args.paths]
-        report = service.ingest(paths, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
+        try:
+            report = service.ingest(paths, rebuild=args.rebuild, progress=not args.quiet)
+        except KeyboardInterrupt:
+            print(INTERRUPTED_WRITE, file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(render_report(report))
         return EXIT_PARTIAL if report.problems else EXIT_OK
     if args.command == "stats":
@@ -177,7 +184,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_OK
     if args.command == "remove":
         missing = 0
-        for article_id, removed in service.remove_many(list(dict.fromkeys(args.ids))).items():
+        try:
+            removals = service.remove_many(list(dict.fromkeys(args.ids)))
+        except KeyboardInterrupt:
+            print(INTERRUPTED_WRITE, file=sys.stderr)
+            return EXIT_INTERRUPTED
+        for article_id, removed in removals.items():
             if removed < 0:
                 print(f"No article with id {article_id!r} in the store.", file=sys.stderr)
                 missing += 1
@@ -185,7 +197,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 print(f"Removed {article_id} ({removed} chunks).")
         return EXIT_PARTIAL if missing else EXIT_OK
 
-    _seed_if_empty(service)
+    try:
+        _seed_if_new(service)
+    except KeyboardInterrupt:
+        print(INTERRUPTED_WRITE, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    _require_articles(service)
     if args.command == "ask":
         answer = service.ask(" ".join(args.question), filters=_filters(args))
         if args.json:
@@ -205,13 +222,24 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_ERROR
 
 
-def _seed_if_empty(service: NewsService) -> None:
+def _seed_if_new(service: NewsService) -> None:
     from bot.render import render_report
 
     report = service.ensure_seeded()
     if report is not None:
-        print(f"The store was empty, so newsbot ingested the seed articles first. {render_report(report)}",
+        print(f"The store was new, so newsbot ingested the seed articles first. {render_report(report)}",
               file=sys.stderr)
+
+
+def _require_articles(service: NewsService) -> None:
+    """Stop with a message naming the store when it has nothing to answer from (not "The articles don't say")."""
+    from config.errors import StoreError
+
+    if service.store.chunk_count() == 0:
+        raise StoreError(
+            f"The store at {service.store.location} holds no articles. Add some with `newsbot ingest PATH…`, or set "
+            "NEWSBOT_DATA_DIR to the folder of the store you meant (`newsbot config` shows the one in use)."
+        )
 
 
 def _filters(args: argparse.Namespace) -> SearchFilters | None:

@@ -18,11 +18,13 @@ Commands:
   /reset     forget the conversation (start a new topic)
   /stats     what the store holds
   /help      this text
-  /quit      leave (Ctrl-D works too)"""
+  /quit      leave (Ctrl-D works too)
+Ctrl-C stops an answer that is taking too long; the conversation goes on."""
 
 
 def _prompt_lines(history_file: Path) -> Iterator[str]:
-    """Lines typed at a prompt with editing and history (prompt_toolkit); ends on Ctrl-D or Ctrl-C."""
+    """Lines typed at a prompt with editing and history (prompt_toolkit); ends on Ctrl-D (Ctrl-C clears the line, as
+    in Python's own REPL, so a second Ctrl-C after stopping an answer does not end the conversation)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
@@ -31,7 +33,9 @@ def _prompt_lines(history_file: Path) -> Iterator[str]:
     while True:
         try:
             yield session.prompt("newsbot> ")
-        except (EOFError, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
             return
 
 
@@ -111,3 +115,6 @@ def _answer(service: NewsService, question: str, conversation: Conversation, out
                 write(("\n" if shown else "") + rest)
     except NewsbotError as exc:
         write(f"Error: {exc}")
+    except KeyboardInterrupt:
+        # Ctrl-C during a slow answer stops that answer only; it is not added to the conversation.
+        write("\n(Stopped. The conversation goes on: ask again, or ask something else.)")

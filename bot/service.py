@@ -178,9 +178,8 @@ class NewsService:
 
         check_paths(paths)
         load_stats = LoadStats()
-        report = self.ingest_articles(
-            iter_articles(paths, load_stats), rebuild=rebuild, progress=progress, total=count_hint(paths)
-        )
+        articles = iter_articles(paths, load_stats, self.settings.max_article_bytes)
+        report = self.ingest_articles(articles, rebuild=rebuild, progress=progress, total=count_hint(paths))
         if load_stats.note():
             report.notes.append(load_stats.note())
         return report
@@ -196,14 +195,23 @@ class NewsService:
             if rebuild:
                 self.store.reset()
             try:
-                return self.ingestor.ingest(items, total=total, progress=progress)
+                report = self.ingestor.ingest(items, total=total, progress=progress)
             finally:
                 self.searcher.refresh()
+            self.store.mark_used()
+            return report
 
     def ensure_seeded(self) -> IngestReport | None:
-        """Ingest the seed articles when the store is empty, so a first question needs no set-up."""
+        """Ingest the seed articles into a store that has never held articles, so a first question needs no set-up.
+
+        A store emptied by `newsbot remove` or `ingest --rebuild` stays empty: that was the user's choice."""
         # The search's mirror holds every chunk of the store, and answers without opening Chroma when it is current.
         if len(self.searcher.index()) > 0:
+            return None
+        if self.store.chunk_count() > 0:
+            self.store.mark_used()  # a store from before the mark existed: it was used
+            return None
+        if self.store.ever_used:
             return None
         seeds = self.settings.seeds_dir
         if not seeds.is_dir():
@@ -223,6 +231,7 @@ class NewsService:
         """
         removed: dict[str, int] = {}
         with self._write_lock:
+            self.store.mark_used()
             try:
                 for article_id in article_ids:
                     removed[article_id] = self.store.remove(article_id)
@@ -235,14 +244,7 @@ class NewsService:
 
 
 def count_hint(paths: Sequence[Path]) -> int | None:
-    """A quick estimate of how many articles `paths` hold, for the progress bar (lines of JSON Lines files)."""
-    total = 0
-    for path in paths:
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-        for file in files:
-            if file.suffix.lower() == ".jsonl":
-                with file.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
-            else:
-                total += 1
-    return total or None
+    """A quick estimate of how many articles `paths` hold, for the progress display (see index.loaders)."""
+    from index.loaders import count_articles
+
+    return count_articles(paths)

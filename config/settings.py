@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -19,6 +20,27 @@ from pydantic_settings.exceptions import SettingsError
 from config.errors import ConfigError
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+# The seed articles of the checkout newsbot runs from (installed with `pip install -e .`), whatever the working folder.
+SHIPPED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder: ~/.local/share/newsbot on Linux ($XDG_DATA_HOME), the platform's own elsewhere."""
+    import platformdirs
+
+    return platformdirs.user_data_path("newsbot", appauthor=False)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def mask_url(url: str) -> str:
+    """The URL with the password of its user part hidden: "http://me:********@host/v1"."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:********@{host}"))
 
 
 def _ids(value: str | Iterable[object] | None) -> frozenset[int]:
@@ -44,14 +66,19 @@ class Settings(BaseSettings):
     )
 
     # Store
-    data_dir: Path = Field(Path("./data"), description="Folder of the Chroma store and the keyword index.")
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Folder of the Chroma store and the keyword index."
+    )
     store: Literal["local", "http"] = Field("local", description="A Chroma folder, or a Chroma server.")
     chroma_host: str = Field("127.0.0.1", description="Chroma server host (store=http).")
     chroma_port: int = Field(8000, description="Chroma server port (store=http).")
     chroma_ssl: bool = Field(False, description="Talk HTTPS to the Chroma server.")
     chroma_token: SecretStr | None = Field(None, description="Chroma server auth token (store=http).")
     collection: str = Field("newsbot", description="Chroma collection name.")
-    seeds_dir: Path = Field(Path("./seeds"), description="Articles ingested when the store is empty.")
+    seeds_dir: Path = Field(SHIPPED_SEEDS, description="Articles ingested when a store is first created.")
+    max_article_mb: float = Field(
+        1.0, gt=0, description="Largest article (a text or HTML file, or one JSON record) ingest accepts, in MB."
+    )
 
     # Embeddings and chunking
     embedding: Literal["local", "openai"] = Field("local", description="Embedding model provider.")
@@ -121,6 +148,16 @@ class Settings(BaseSettings):
 
     log_level: str = Field("WARNING", description="Logging level.")
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level == "WARN":
+            level = "WARNING"
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
+        return level
+
     @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: str | Iterable[object] | None) -> frozenset[int]:
@@ -144,6 +181,11 @@ class Settings(BaseSettings):
             return "openai" if self.openai_api_key or self.openai_base_url else "extractive"
         return self.llm
 
+    @property
+    def max_article_bytes(self) -> int:
+        """`max_article_mb` in bytes."""
+        return int(self.max_article_mb * 1_000_000)
+
     def public_view(self) -> dict[str, object]:
         """The effective settings as plain values, secrets masked."""
         shown: dict[str, object] = {}
@@ -152,6 +194,8 @@ class Settings(BaseSettings):
                 shown[name] = "********" if value.get_secret_value() else "(empty)"
             elif value is None:
                 shown[name] = "(not set)"
+            elif isinstance(value, str) and "@" in value and "://" in value:
+                shown[name] = mask_url(value)  # a password in a URL (OPENAI_BASE_URL=https://me:pw@host/v1)
             elif isinstance(value, frozenset):
                 shown[name] = ",".join(str(v) for v in sorted(value)) or "(none)"
             else:
@@ -167,7 +211,7 @@ def load_settings(**overrides: object) -> Settings:
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]) or "settings"
-            problems.append(f"NEWSBOT_{field.upper()}: {error['msg']}")
+            problems.append(f"NEWSBOT_{field.upper()}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigError("Invalid settings — " + "; ".join(problems)) from None
     except SettingsError as exc:
         raise ConfigError(f"Invalid settings — {exc}") from None

@@ -34,7 +34,9 @@ _AGENCY = (
 _CREDIT = re.compile(
     rf"(?:\S/\s*{_AGENCY}\b"  # "Mandel Ngan/AFP", "Saul Loeb/Pool/Getty Images"
     rf"|\bvia Getty\b"
-    r"|\((?:AP )?(?:Photos?|Images?|Pictures?)(?: by|:)[^)]*\)"  # "(Photo by Chris Jackson/Getty Images)"
+    # "(Photo by Chris Jackson/Getty Images)"; [^()] so a line of unclosed "(Photo by" is scanned once, not once per
+    # opening bracket (quadratic: a megabyte of them took minutes).
+    r"|\((?:AP )?(?:Photos?|Images?|Pictures?)(?: by|:)[^()]*\)"
     r"|\bAP Photo/"
     r"|^Image (?:source|caption),"  # BBC-style caption furniture
     rf"|^(?:Getty Images|AFP|AP Photo|Shutterstock|EPA|(?:Photo|Image|Picture) credit:.*)$)"
@@ -117,9 +119,10 @@ _RELATED_LINK = re.compile(r"^[^:\s][^:]{0,68}[^:\s\d]:[\"“‘'A-Za-z][^\n]{8,
 _GALLERY_CAPTION = re.compile(r"\s*\bHide Caption \d+ of \d+\b\s*")
 _PHOTOS_HEADER = re.compile(r"^(?:📸\s*)?(?:Photos?:\s*)+")
 # CNN's embedded video player: "JUST WATCHED <another video's title> Replay More Videos ... MUST WATCH <title> 01:29".
-_VIDEO_EMBED = re.compile(
-    r"\s*JUST WATCHED\b.*?\bReplay More Videos\b.*?\bMUST WATCH\b.*?(?:\d{1,2}:)?\d{1,2}:\d{2}\b\s*"
-)
+# Found with str.find, marker after marker (see _drop_video_embeds): one regular expression with three lazy gaps
+# backtracks cubically on a line of markers without an end (20 KB of them took a minute).
+_VIDEO_MARKERS = ("JUST WATCHED", "Replay More Videos", "MUST WATCH")
+_VIDEO_END = re.compile(r"\b(?:\d{1,2}:)?\d{1,2}:\d{2}\b")
 
 # "Newsweek cover": the alt text of a magazine-cover image in a subscription box; case matters here.
 _COVER = re.compile(r"^[A-Z][\w&.']*(?: [A-Z][\w&.']*){0,2} [Cc]over$")
@@ -219,7 +222,7 @@ def _strip_furniture(line: str) -> str:
     if "Hide Caption" in line and _GALLERY_CAPTION.search(line):
         return ""
     if "Replay More Videos" in line:
-        line = _VIDEO_EMBED.sub(" ", line).strip()
+        line = _drop_video_embeds(line)
     if not any(ch.isalnum() for ch in line):  # rules like "___", "***", "♦"
         return ""
     if line.lower().rstrip(" .:!>»›…").strip() in _STANDALONE or _has_credit(line) or _COVER.match(line):
@@ -238,6 +241,25 @@ def _strip_furniture(line: str) -> str:
     if _is_promo(sentences[-1]) and _is_lead_in(rest):
         return ""
     return rest
+
+
+def _drop_video_embeds(line: str) -> str:
+    """Cut each video player (its markers in order, up to the running time after the last) out of a line."""
+    kept: list[str] = []
+    at = 0
+    while True:
+        start = end = line.find(_VIDEO_MARKERS[0], at)
+        for marker in _VIDEO_MARKERS[1:]:
+            if end < 0:
+                break
+            end = line.find(marker, end)
+        timing = _VIDEO_END.search(line, end) if end >= 0 else None
+        if timing is None:  # no complete player from here on: none further along either
+            break
+        kept.append(line[at:start])
+        at = timing.end()
+    kept.append(line[at:])
+    return " ".join(part.strip() for part in kept if part.strip())
 
 
 def _is_lead_in(text: str) -> bool:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.dedupe import Deduper
+from index.progress import make_progress
 from index.store import ArticleStore, ManifestEntry
 from index.types import Article, IngestReport, Problem
 
@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 # Articles per batch: enough chunks to fill several embedding batches, small enough to lose little on Ctrl-C.
 ARTICLE_BATCH = 32
+# The sentence splitter (NLTK's punkt, inside llama-index) runs each regular expression over all the text it is
+# given, under a 5 s time limit: a megabyte of text in one call can exceed it. It is given sections of at most this
+# many characters, cut at paragraph breaks, so its time grows linearly with the article (BENCHMARKS.md, issue 20).
+SECTION_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,8 @@ class Chunk:
         return {
             "article_id": a.id,
             "title": a.title,
-            "source": a.source,
-            "published_at": a.published_at,
-            # Chroma compares numbers only, so dates are also kept as YYYYMMDD integers for range filters.
-            "date_num": date_num(a.published_at),
-            "url": a.url,
-            "path": a.path,
-            "author": a.author,
+            # Chroma compares numbers only, so dates are also kept as YYYYMMDD integers (date_num) for range filters.
+            **_chunk_fields(a),
             "chunk": self.index,
             "start": self.start,
             "end": self.end,
@@ -87,39 +86,84 @@ class Chunker:
     def split(self, article: Article) -> list[Chunk]:
         body = article.body
         chunks: list[Chunk] = []
-        cursor = 0
-        for index, text in enumerate(self._split_text(body)):
-            text = text.strip()
-            if not text:
-                continue
-            # Overlapping chunks start before the previous one ends, so search from a little earlier.
-            start = body.find(text, max(0, cursor - len(text)))
-            if start < 0:
-                start = body.find(text)
-            if start < 0:  # the splitter normalised whitespace: fall back to an approximate position
-                start = cursor
-            end = start + len(text)
-            cursor = end
-            chunks.append(Chunk(article, index, text, start, end))
+        for first, last in sections(body, SECTION_CHARS):
+            section = body[first:last]
+            cursor = 0
+            for text in self._split_text(section):
+                text = text.strip()
+                if not text:
+                    continue
+                # Overlapping chunks start before the previous one ends, so search from a little earlier.
+                start = section.find(text, max(0, cursor - len(text)))
+                if start < 0:
+                    start = section.find(text)
+                if start < 0:  # the splitter normalised whitespace: fall back to an approximate position
+                    start = cursor
+                end = start + len(text)
+                cursor = end
+                chunks.append(Chunk(article, len(chunks), text, first + start, first + end))
         return chunks
 
 
-def content_hash(article: Article, chunker: Chunker) -> str:
-    """Changes when anything that ends up in the store would change."""
+def sections(text: str, limit: int) -> list[tuple[int, int]]:
+    """Spans of `text` of at most `limit` characters, cut at the last paragraph break (else line break, else space)
+    before the limit; one span when the text is short enough."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0) or limit
+        spans.append((start, start + cut))
+        start += cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _digest(parts: Iterable[str]) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
-    for part in (
-        article.title,
-        article.source,
-        article.published_at,
-        article.url,
-        article.path,
-        article.author,
-        article.body,
-        f"{chunker.chunk_size}/{chunker.chunk_overlap}",
-    ):
+    for part in parts:
         digest.update(part.encode("utf-8", "replace"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def content_hash(article: Article, chunker: Chunker) -> str:
+    """Changes when the chunks or their vectors would change: the text, the title (embedded with every chunk) and
+    the chunk size. Not the path: the same file named another way, or moved, is the same article."""
+    return _digest(["v2", article.title, article.body, f"{chunker.chunk_size}/{chunker.chunk_overlap}"])
+
+
+def meta_hash(article: Article) -> str:
+    """Changes when the metadata stored beside the chunks (not embedded) would change."""
+    return _digest([article.source, article.published_at, article.url, article.path, article.author])
+
+
+def legacy_content_hash(article: Article, chunker: Chunker) -> str:
+    """The content hash of stores written before the path was taken out of it (one hash of everything), so that
+    upgrading does not re-embed an archive whose articles are unchanged."""
+    return _digest(
+        [
+            article.title, article.source, article.published_at, article.url, article.path, article.author,
+            article.body, f"{chunker.chunk_size}/{chunker.chunk_overlap}",
+        ]
+    )  # fmt: skip
+
+
+def _as_stored(article: Article, entry: ManifestEntry) -> Article:
+    """The article with the metadata its manifest entry recorded (the author is not recorded: kept as it is)."""
+    return replace(article, source=entry.source, published_at=entry.published_at, url=entry.url, path=entry.path)
+
+
+def _chunk_fields(article: Article) -> dict[str, Any]:
+    """The per-article fields of a chunk's metadata that are not embedded (see Chunk.metadata)."""
+    return {
+        "source": article.source,
+        "published_at": article.published_at,
+        "date_num": date_num(article.published_at),
+        "url": article.url,
+        "path": article.path,
+        "author": article.author,
+    }
 
 
 def _batches(items: Iterable[Article | Problem], size: int) -> Iterator[list[Article | Problem]]:
@@ -149,11 +193,12 @@ class Ingestor:
         total: int | None = None,
         progress: bool = False,
     ) -> IngestReport:
-        """Ingest articles (Problems from the loader are passed through into the report)."""
+        """Ingest articles (Problems from the loader are passed through into the report).
+
+        `progress`: show it on stderr (a bar on a terminal, else a line every few seconds; see index.progress)."""
         report = IngestReport()
         seen: set[str] = set()
-        bar = _progress_bar(total, progress)
-        started = time.perf_counter()
+        bar = make_progress(total) if progress else None
         try:
             for batch in _batches(items, ARTICLE_BATCH):
                 articles: list[Article] = []
@@ -169,9 +214,7 @@ class Ingestor:
                         articles.append(item)
                 self._ingest_batch(articles, report)
                 if bar is not None:
-                    bar.update(len(batch))
-                    elapsed = max(time.perf_counter() - started, 1e-9)
-                    bar.set_postfix(chunks=report.chunks_added, rate=f"{report.chunks_added / elapsed:.0f} chunks/s")
+                    bar.update(len(batch), report.chunks_added)
         finally:
             if bar is not None:
                 bar.close()
@@ -187,13 +230,29 @@ class Ingestor:
             return
         known = self.store.manifest_entries([a.id for a in articles])
         changed: list[tuple[Article, str, bool]] = []
+        relabelled: list[tuple[Article, ManifestEntry]] = []
+        migrated: list[ManifestEntry] = []
         for article in articles:
             digest = content_hash(article, self.chunker)
             entry = known.get(article.id)
-            if entry is not None and entry.content_hash == digest:
+            if entry is None:
+                changed.append((article, digest, False))
+            elif entry.content_hash == digest:
+                if entry.meta_hash == meta_hash(article):
+                    report.unchanged += 1
+                else:
+                    relabelled.append((article, entry))
+            elif entry.content_hash == legacy_content_hash(article, self.chunker):
+                # Stored by an older newsbot and unchanged, metadata included: only its hashes are new.
+                migrated.append(replace(entry, content_hash=digest, meta_hash=meta_hash(article)))
                 report.unchanged += 1
+            elif entry.content_hash == legacy_content_hash(_as_stored(article, entry), self.chunker):
+                relabelled.append((article, entry))  # the same, but for its path or URL (an older newsbot's hash)
             else:
-                changed.append((article, digest, entry is not None))
+                changed.append((article, digest, True))
+        if migrated:
+            self.store.record(migrated)
+        self._relabel(relabelled, report)
         if not changed:
             return
 
@@ -221,6 +280,7 @@ class Ingestor:
                     path=article.path,
                     chunks=len(chunks),
                     duplicate_of=copies.get(article.id, ""),
+                    meta_hash=meta_hash(article),
                 )
             )
             if updated:
@@ -228,6 +288,30 @@ class Ingestor:
             else:
                 report.added += 1
         self.store.record(entries)
+
+    def _relabel(self, items: list[tuple[Article, ManifestEntry]], report: IngestReport) -> None:
+        """Store new metadata (path, URL, outlet…) for articles whose embedded text is unchanged: no embedding."""
+        if not items:
+            return
+        entries = []
+        for article, old in items:
+            self.store.update_chunk_metadata(article.id, _chunk_fields(article))
+            entries.append(
+                replace(
+                    old,
+                    content_hash=content_hash(article, self.chunker),
+                    meta_hash=meta_hash(article),
+                    source=article.source,
+                    published_at=article.published_at,
+                    url=article.url,
+                    path=article.path,
+                )
+            )
+        # Chunks first, manifest last (as for new articles): an interruption leaves the old entry, and the next run
+        # relabels again.
+        self.store.record(entries)
+        report.updated += len(items)
+        report.relabelled += len(items)
 
     def _add_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         from llama_index.core.schema import TextNode
@@ -246,10 +330,3 @@ class Ingestor:
         if nodes:
             self.store.vector_store.add(nodes)
 
-
-def _progress_bar(total: int | None, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="article", desc="Ingesting", dynamic_ncols=True)

@@ -10,6 +10,10 @@ Article ids are stable across runs:
 - else "file:" + 16 hex digits of the SHA-1 of the file's resolved absolute path, plus "#<line>" for a JSON
   Lines record or "#<index>" for an item of a JSON list (moving a file without a URL gives it a new id).
 
+A file or record larger than the size limit (`max_bytes`, NEWSBOT_MAX_ARTICLE_MB) is one Problem, refused before
+its text is read: no article is that long, and embedding a book-sized dump would take the run's time and memory.
+A JSON Lines or JSON list file may be any size; the limit applies to each of its articles.
+
 Folders are walked recursively in sorted order. Hidden files and folders (".git", ".DS_Store") are skipped,
 and so are documentation files: README.*, LICENSE.*, LICENCE.*, CHANGELOG.* (a seed folder documents itself
 with a README.md that is not an article). Named explicitly, such a file is read as an article. Files of other
@@ -76,16 +80,23 @@ def check_paths(paths: Sequence[Path | str]) -> None:
         raise IngestError("No such file or folder: " + ", ".join(missing))
 
 
-def iter_articles(paths: Sequence[Path | str], stats: LoadStats | None = None) -> Iterator[Article | Problem]:
-    """Yield an Article for each article found in `paths` (files or folders), a Problem for each bad input."""
+def iter_articles(
+    paths: Sequence[Path | str], stats: LoadStats | None = None, max_bytes: int | None = None
+) -> Iterator[Article | Problem]:
+    """Yield an Article for each article found in `paths` (files or folders), a Problem for each bad input.
+
+    `max_bytes` caps one article (a text or HTML file, or one record of a JSON file); None: no cap."""
     check_paths(paths)
     stats = stats if stats is not None else LoadStats()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in _walk(path, stats):
+            for item in _walk(path, stats):
+                if isinstance(item, Problem):
+                    yield item
+                    continue
                 stats.files += 1
-                yield from _load_file(file)
+                yield from _load_file(item, max_bytes)
         else:
             stats.files += 1
             if _suffix(path) not in SUPPORTED_SUFFIXES:
@@ -93,7 +104,7 @@ def iter_articles(paths: Sequence[Path | str], stats: LoadStats | None = None) -
                 found = _suffix(path) or "no extension"
                 yield Problem(str(path), f"unsupported file type ({found}); newsbot reads {kinds}")
                 continue
-            yield from _load_file(path)
+            yield from _load_file(path, max_bytes)
 
 
 def _suffix(path: Path) -> str:
@@ -101,9 +112,30 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _walk(folder: Path, stats: LoadStats) -> Iterator[Path]:
-    """Yield the supported files under a folder, sorted, skipping hidden entries and README/LICENSE files."""
-    for root, dirs, files in os.walk(folder):
+def count_articles(paths: Sequence[Path | str]) -> int | None:
+    """A quick estimate of how many articles `paths` hold, for progress: one a file, one a line of JSON Lines."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        files = (f for f in _walk(path, LoadStats()) if isinstance(f, Path)) if path.is_dir() else [path]
+        for file in files:
+            if _suffix(file) in JSONL_SUFFIXES:
+                try:
+                    with file.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total or None
+
+
+def _walk(folder: Path, stats: LoadStats) -> Iterator[Path | Problem]:
+    """Yield the supported files under a folder, sorted, skipping hidden entries and README/LICENSE files; a
+    folder that cannot be listed is a Problem (its articles are missing from the run, so the run must say so)."""
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        yield from _unreadable_folders(unreadable)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
@@ -115,14 +147,46 @@ def _walk(folder: Path, stats: LoadStats) -> Iterator[Path]:
                 yield file
             else:
                 stats.unsupported[_suffix(file) or "no extension"] += 1
+    yield from _unreadable_folders(unreadable)
 
 
-def _load_file(path: Path) -> Iterator[Article | Problem]:
+def _unreadable_folders(errors: list[OSError]) -> Iterator[Problem]:
+    """Problems for the folders os.walk could not list (and forget them)."""
+    for error in errors:
+        reason = error.strerror or str(error)
+        yield Problem(str(error.filename), f"folder cannot be read ({reason}); none of its articles were ingested")
+    errors.clear()
+
+
+def size_text(size: int) -> str:
+    """Say a size in bytes the way a person reads it: "20.0 MB", "512 KB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(size // 1000, 1)} KB"
+
+
+def _too_large(size: int, max_bytes: int | None, what: str) -> str:
+    """The reason an article of `size` bytes is refused, or "" when it is within the limit."""
+    if max_bytes is None or size <= max_bytes:
+        return ""
+    return (
+        f"{what} is {size_text(size)}, over the {size_text(max_bytes)} limit for one article "
+        "(NEWSBOT_MAX_ARTICLE_MB); split it into one file per article, or raise the limit"
+    )
+
+
+def _load_file(path: Path, max_bytes: int | None = None) -> Iterator[Article | Problem]:
     """Load one supported file, turning any unreadable content into Problems."""
     where = str(path)
+    suffix = _suffix(path)
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             yield Problem(where, "empty file")
+            return
+        # JSON files hold many articles: their records are measured one by one instead.
+        if suffix not in JSON_SUFFIXES | JSONL_SUFFIXES and (reason := _too_large(size, max_bytes, "the file")):
+            yield Problem(where, reason)
             return
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -132,9 +196,8 @@ def _load_file(path: Path) -> Iterator[Article | Problem]:
     if reason := _binary_reason(head):
         yield Problem(where, reason)
         return
-    suffix = _suffix(path)
     if suffix in JSONL_SUFFIXES:
-        yield from _load_jsonl(path)
+        yield from _load_jsonl(path, max_bytes)
         return
     raw = path.read_bytes()
     text = _decode_html(raw) if suffix in HTML_SUFFIXES else _decode(raw)
@@ -145,7 +208,7 @@ def _load_file(path: Path) -> Iterator[Article | Problem]:
         yield Problem(where, "empty file")
         return
     if suffix in JSON_SUFFIXES:
-        yield from _load_json(path, text)
+        yield from _load_json(path, text, max_bytes)
     elif suffix in HTML_SUFFIXES:
         yield _from_html(path, text)
     else:
@@ -202,7 +265,7 @@ def _not_utf8(raw: bytes, line: int | None = None) -> str:
         where = f"{byte} on line {line_no}"
         prefix = ""
     else:
-        where, prefix = byte, f"line {line}: "
+        where, prefix = byte, ""  # the Problem names the line
     return f"{prefix}not UTF-8 text ({where}); convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8"
 
 
@@ -273,7 +336,9 @@ def _article(
         source=meta.get("source", ""),
         published_at=normalize_date(meta.get("published_at", "")),
         url=url,
-        path=str(path),
+        # Resolved, so the article is the same however its file was named ("a/../b.txt") and its citation points
+        # to the file from any working folder. Problems keep the path as the user typed it.
+        path=str(path.resolve()),
         author=meta.get("author", ""),
     )
 
@@ -318,31 +383,46 @@ def _parse_header(text: str) -> tuple[dict[str, str], str] | None:
     return (meta, "\n".join(body)) if known else None
 
 
+# Every span below stops at the next opening mark of its kind ([^[\]\n], (?:(?!\*\*).)…), never at the end of the
+# line: a line full of unclosed marks ("**a **a **a …") is then scanned once, not once per mark. The open-ended
+# forms took seconds for 20 KB and hours for a megabyte (bench/large_file.py).
 _MD_RULES = [
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),
-    (re.compile(r"^\s*```.*$", re.MULTILINE), ""),  # code fences
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline links keep their text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE), ""),  # reference definitions
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),  # autolinks
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE), r"\1"),  # ATX headings
-    (re.compile(r"^\s{0,3}(?:=+|-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # setext underlines, rules
-    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),  # blockquotes
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics, not "5 * 3"
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # italics, not snake_case
-    (re.compile(r"~~(.+?)~~"), r"\1"),
-    (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"^(\s*)[*+]\s+", re.MULTILINE), r"\1- "),  # one bullet style
+    (re.compile(r"^[ \t]*```.*$", re.MULTILINE), ""),  # code fences
+    (re.compile(r"!\[[^[\]\n]*\]\([^()\n]*\)"), ""),  # images
+    (re.compile(r"\[([^[\]\n]+)\]\([^()\n]*\)"), r"\1"),  # inline links keep their text
+    (re.compile(r"\[([^[\]\n]+)\]\[[^[\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"^[ \t]*\[[^[\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE), ""),  # reference definitions
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"</?[A-Za-z][^<>\n]*>"), ""),  # inline HTML tags
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.MULTILINE), lambda m: m.group(1).rstrip(" \t#")),  # headings
+    (re.compile(r"^[ \t]{0,3}(?:=+|-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE), ""),  # setext underlines, rules
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # blockquotes
+    (re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*"), r"\1"),  # bold
+    (re.compile(r"__(?=\S)((?:(?!__).)+?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # italics, not "5 * 3"
+    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),  # italics, not snake_case
+    (re.compile(r"~~((?:(?!~~).)+?)~~"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+    (re.compile(r"^([ \t]*)[*+][ \t]+", re.MULTILINE), r"\1- "),  # one bullet style
 ]
+
+
+def _drop_comments(text: str) -> str:
+    """Drop <!-- … --> comments (str.find: a regex would rescan the rest of the text from each unclosed one)."""
+    kept: list[str] = []
+    at = 0
+    while (start := text.find("<!--", at)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        kept.append(text[at:start])
+        at = end + 3
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _strip_markdown(text: str) -> str:
     """Drop Markdown markup that is not text, keeping link text and heading words."""
+    text = _drop_comments(text)
     for pattern, replacement in _MD_RULES:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(replacement, text)  # type: ignore[call-overload]
     return text
 
 
@@ -389,15 +469,21 @@ def _field(record: dict[str, Any], *names: str) -> str:
     return ""
 
 
-def _from_record(path: Path, record: Any, anchor: str, where: str) -> Article | Problem:
-    """Turn one JSON object into an Article; `where` prefixes reasons ("line 7: ", "item 3: ")."""
+def _from_record(
+    path: Path, record: Any, anchor: str, where: str, max_bytes: int | None = None
+) -> Article | Problem:
+    """Turn one JSON object into an Article; `where` prefixes reasons ("item 3: "; a line is the Problem's own)."""
     line = int(anchor[1:]) if where.startswith("line") else None
+    if line is not None:
+        where = ""  # the Problem names its line: "articles.jsonl:7: …"
     if not isinstance(record, dict):
         kind = type(record).__name__
         return Problem(str(path), f"{where}not an article (a JSON {kind}, expected an object)", line)
     body = _field(record, "body", "text", "content")
     if not body:
         return Problem(str(path), f"{where}article has no body", line)
+    if reason := _too_large(len(body.encode("utf-8", "replace")), max_bytes, "its body"):
+        return Problem(str(path), where + reason, line)
     if re.search(r"<(?:p|div|br|article)\b", body, re.IGNORECASE):
         body = html_to_article(body).text  # some exports store the page's HTML as the body
     meta = {
@@ -413,23 +499,28 @@ def _from_record(path: Path, record: Any, anchor: str, where: str) -> Article | 
     return result
 
 
-def _load_json(path: Path, text: str) -> Iterator[Article | Problem]:
+def _json_error(exc: json.JSONDecodeError) -> str:
+    """The parser's whole message with its column ("Expecting ',' delimiter: column 17"); the Problem names the line."""
+    return f"not valid JSON ({exc.msg}: column {exc.colno})"
+
+
+def _load_json(path: Path, text: str, max_bytes: int | None = None) -> Iterator[Article | Problem]:
     """Read a .json file holding one article object or a list of them."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Problem(str(path), f"line {exc.lineno}: not valid JSON ({exc.msg})", exc.lineno)
+        yield Problem(str(path), _json_error(exc), exc.lineno)
         return
     if isinstance(data, list):
         if not data:
             yield Problem(str(path), "empty list, no articles")
         for index, record in enumerate(data, start=1):
-            yield _from_record(path, record, f"#{index}", f"item {index}: ")
+            yield _from_record(path, record, f"#{index}", f"item {index}: ", max_bytes)
     else:
-        yield _from_record(path, data, "", "")
+        yield _from_record(path, data, "", "", max_bytes)
 
 
-def _load_jsonl(path: Path) -> Iterator[Article | Problem]:
+def _load_jsonl(path: Path, max_bytes: int | None = None) -> Iterator[Article | Problem]:
     """Read a JSON Lines file one line at a time, so a large file never sits in memory whole."""
     seen = False
     with path.open("rb") as handle:
@@ -445,8 +536,8 @@ def _load_jsonl(path: Path) -> Iterator[Article | Problem]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Problem(str(path), f"line {number}: not valid JSON ({exc.msg})", number)
+                yield Problem(str(path), _json_error(exc), number)
                 continue
-            yield _from_record(path, record, f"#{number}", f"line {number}: ")
+            yield _from_record(path, record, f"#{number}", f"line {number}: ", max_bytes)
     if not seen:
         yield Problem(str(path), "empty file")

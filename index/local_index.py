@@ -195,7 +195,8 @@ class LocalIndex:
     def sync(self, store: ArticleStore) -> bool:
         """Bring the mirror up to date with the store; True when anything changed."""
         entries = {e.article_id: e for e in store.all_entries()}
-        wanted = {a: e.content_hash for a, e in entries.items()}
+        # The version, not only the content hash: an article whose URL or path changed is re-read from the store.
+        wanted = {a: e.version for a, e in entries.items()}
         duplicates = {a: e.duplicate_of for a, e in entries.items() if e.duplicate_of}
         stale = {a for a, h in self.hashes.items() if wanted.get(a) != h}
         fresh = [a for a, h in wanted.items() if self.hashes.get(a) != h]

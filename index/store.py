@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 _MANIFEST_SUFFIX = "-articles"
+# Set in the manifest's metadata once the store has held articles: the seeds are ingested into a new store only,
+# never again into one whose articles were all removed.
+_USED = "newsbot_used"
 # Chroma caps one request; stay well below it.
 _PAGE = 2000
 
@@ -41,10 +44,19 @@ class ManifestEntry:
     path: str
     chunks: int
     duplicate_of: str = ""
+    # Of the metadata that is stored but not embedded (outlet, date, URL, path, author): when only it changes, the
+    # chunks' metadata is rewritten and nothing is embedded again. "" in entries written before it existed.
+    meta_hash: str = ""
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything stored for the article changes (keys the retrieval mirror and caches)."""
+        return f"{self.content_hash}+{self.meta_hash}" if self.meta_hash else self.content_hash
 
     def to_metadata(self) -> dict[str, Any]:
         return {
             "content_hash": self.content_hash,
+            "meta_hash": self.meta_hash,
             "title": self.title,
             "source": self.source,
             "published_at": self.published_at,
@@ -66,6 +78,7 @@ class ManifestEntry:
             path=str(meta.get("path", "")),
             chunks=int(meta.get("chunks", 0)),
             duplicate_of=str(meta.get("duplicate_of", "")),
+            meta_hash=str(meta.get("meta_hash", "")),
         )
 
 
@@ -248,6 +261,16 @@ class ArticleStore:
 
     # Manifest
 
+    @property
+    def ever_used(self) -> bool:
+        """Whether this store has ever held articles (or been emptied on purpose with --rebuild)."""
+        return bool((self.manifest.metadata or {}).get(_USED))
+
+    def mark_used(self) -> None:
+        """Remember that the store has been used, so an empty store later is the user's choice."""
+        if not self.ever_used:
+            self.manifest.modify(metadata={**(self.manifest.metadata or {}), _USED: True})
+
     def manifest_entries(self, article_ids: Sequence[str]) -> dict[str, ManifestEntry]:
         """Manifest entries for those of `article_ids` the store has (an id may be asked for twice)."""
         article_ids = list(dict.fromkeys(article_ids))  # Chroma rejects a request that names an id twice
@@ -299,6 +322,15 @@ class ArticleStore:
                 removed += len(existing["ids"])
         return removed
 
+    def update_chunk_metadata(self, article_id: str, fields: dict[str, Any]) -> int:
+        """Set `fields` in the metadata of every chunk of the article, keeping text and vectors; returns the count."""
+        existing = self.chunks.get(where={"article_id": article_id}, include=["metadatas"])
+        ids = existing["ids"]
+        if ids:
+            metadatas = [{**dict(meta or {}), **fields} for meta in existing["metadatas"] or [{} for _ in ids]]
+            self.chunks.update(ids=ids, metadatas=metadatas)
+        return len(ids)
+
     def remove(self, article_id: str) -> int:
         """Remove one article; returns the number of chunks deleted, or -1 when the store does not have it."""
         known = self.manifest_entries([article_id])
@@ -328,7 +360,7 @@ class ArticleStore:
 
         digest = hashlib.sha1(usedforsecurity=False)
         for entry in sorted(self.all_entries(), key=lambda e: e.article_id):
-            digest.update(f"{entry.article_id}:{entry.content_hash};".encode())
+            digest.update(f"{entry.article_id}:{entry.version};".encode())
         digest.update(str(self.chunk_count()).encode())
         return digest.hexdigest()
 

@@ -67,6 +67,8 @@ class IngestReport:
 
     added: int = 0
     updated: int = 0
+    # Of `updated`: articles whose text was the same and only their outlet, date, URL, path or author changed.
+    relabelled: int = 0
     unchanged: int = 0
     duplicates: int = 0
     chunks_added: int = 0
@@ -90,6 +92,8 @@ class IngestReport:
             f"{self.failed} failed",
         ]
         text = "Articles: " + ", ".join(parts) + f". Chunks: {self.chunks_added} added, {self.chunks_removed} removed."
+        if self.relabelled:
+            text += f" {self.relabelled} updated article(s) changed only their details (path, URL…): not re-embedded."
         if self.duplicates:
             text += f" {self.duplicates} article(s) are copies of a story already in the store; answers cite one copy."
         if not self.changed and not self.problems:

@@ -139,3 +139,102 @@ def test_cold_process_help_and_ask(tmp_path: Path) -> None:
     err = piped.stderr.read().decode()
     assert piped.wait(timeout=300) == 0, err
     assert "Traceback" not in err
+
+
+def test_a_20_mb_file_is_refused_in_one_line_and_the_good_article_beside_it_is_stored(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "dump.txt").write_bytes(b"Everything\n\n" + b"a. " * 7_000_000)  # 21 MB of "sentences"
+    (folder / "good.md").write_text("# Bridge opens\n\nA new bridge opened in Lisbon on Monday morning.\n")
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and "Traceback" not in out
+    (line,) = [x for x in out.splitlines() if "dump.txt" in x]
+    assert "21.0 MB, over the 1.0 MB limit" in line and "NEWSBOT_MAX_ARTICLE_MB" in line
+    assert main(["stats"]) == 0
+    assert "Articles:        1" in capsys.readouterr().out
+
+
+def test_ingest_off_a_terminal_logs_progress_lines(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.progress.INTERVAL", 0.0)  # a line after every batch, as after every few seconds
+    monkeypatch.setattr("index.ingest.ARTICLE_BATCH", 1)
+    assert main(["ingest", str(SEEDS)]) == 0  # stderr is captured: not a terminal
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "newsbot ingest: ingesting 2 articles; progress every 0 s"  # not the README
+    assert err[1].startswith("newsbot ingest: 1 of 2 articles (50%), ") and "chunks/s" in err[1] and "left" in err[1]
+    assert main(["ingest", "--quiet", str(SEEDS)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_an_unreadable_subfolder_makes_ingest_exit_1_and_is_named(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "good.md").write_text("# Bridge opens\n\nA new bridge opened in Lisbon on Monday morning.\n")
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path) == folder / "locked":  # as `chmod 000` is for anyone but root
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["ingest", "--quiet", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and f"{folder / 'locked'}: folder cannot be read (Permission denied)" in out
+
+
+def test_removing_every_article_does_not_bring_the_seeds_back_and_ask_says_where_it_looked(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--json", "Which hotel was Rouhani staying at?"]) == 0  # a new store: seeded
+    capsys.readouterr()
+    from bot.wiring import build_service
+    from config.settings import load_settings
+
+    ids = [e.article_id for e in build_service(load_settings()).store.all_entries()]
+    assert len(ids) == 2 and main(["remove", *ids]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Which hotel was Rouhani staying at?"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "seed" not in err
+    assert f"The store at {env / 'chroma'} holds no articles. Add some with `newsbot ingest PATH…`" in err
+    assert main(["stats"]) == 0
+    assert "Articles:        0" in capsys.readouterr().out
+
+
+def test_ask_from_another_folder_uses_the_per_user_store_not_a_new_data_folder_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no NEWSBOT_DATA_DIR, no NEWSBOT_SEEDS_DIR: the defaults
+    assert main(["ask", "--json", "Which hotel was Rouhani staying at?"]) == 0
+    assert "Millennium Hilton" in json.loads(capsys.readouterr().out)["answer"]
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "user-data" / "newsbot" / "chroma").is_dir()  # conftest's XDG_DATA_HOME
+
+
+def test_ctrl_c_during_ask_says_interrupted_without_the_ingest_message(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.service import NewsService
+
+    main(["ingest", "--quiet", str(SEEDS)])
+    capsys.readouterr()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(NewsService, "ask", interrupted)
+    assert main(["ask", "Which hotel was Rouhani staying at?"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "Interrupted."
+    monkeypatch.setattr(NewsService, "ingest", interrupted)
+    assert main(["ingest", str(SEEDS)]) == 130
+    assert "The store is consistent; run the same command again to finish." in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -206,3 +207,157 @@ def test_manifest_lookups_accept_an_id_twice(fresh_service, tmp_path: Path) -> N
     ids = [e.article_id for e in fresh_service.store.all_entries()]
     found = fresh_service.store.manifest_entries([ids[0], ids[1], ids[0], "no-such-id"])
     assert sorted(found) == sorted(ids)
+
+
+def test_the_sentence_splitter_is_given_bounded_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NLTK's punkt runs each regex over all it is given under a 5 s limit: a megabyte in one call exceeded it."""
+    from bot.wiring import keep_llama_index_offline
+    from index import ingest
+    from index.embedding import piece_counter
+    from index.types import Article
+
+    keep_llama_index_offline()
+    monkeypatch.setattr(ingest, "SECTION_CHARS", 3_000)
+    chunker = ingest.Chunker(200, 30, piece_counter)
+    given: list[int] = []
+    splitter_class = type(chunker._splitter)
+    real_split = splitter_class.split_text
+    monkeypatch.setattr(
+        splitter_class, "split_text", lambda self, text: given.append(len(text)) or real_split(self, text)
+    )
+    paragraphs = [f"Paragraph {i} says the ferry left at {i} o'clock. It carried {i} cars." for i in range(300)]
+    body = "\n\n".join(paragraphs)
+    chunks = chunker.split(Article("a", "Ferries", body))
+    assert len(given) > 5 and max(given) <= 3_000
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    assert all(body[c.start : c.end] == c.text for c in chunks)
+    assert chunks[-1].text.endswith("It carried 299 cars.")
+
+
+def test_sections_cut_at_paragraphs_then_lines_then_spaces() -> None:
+    from index.ingest import sections
+
+    assert sections("short", 10) == [(0, 5)]
+    text = "aaaa\n\nbbbb cccc\ndddd eeee"
+    spans = sections(text, 10)
+    assert "".join(text[a:b] for a, b in spans) == text
+    assert all(b - a <= 10 for a, b in spans)
+    assert text[spans[0][0] : spans[0][1]] == "aaaa"
+    assert sections("x" * 25, 10) == [(0, 10), (10, 20), (20, 25)]
+
+
+# --- idempotency whatever the path (issue 20) --------------------------------------------------------------
+
+
+class _NoEmbedding:
+    """Stands in for the encoder where nothing may be embedded."""
+
+    calls = 0
+
+    def get_text_embedding_batch(self, texts):  # type: ignore[no-untyped-def]
+        _NoEmbedding.calls += 1
+        raise AssertionError(f"embedded {len(texts)} texts")
+
+
+def _forbid_embedding(service, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(service.ingestor, "embed_model", _NoEmbedding())
+
+
+def _feed(folder: Path, url: str = "https://example.com/ferry") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    feed = folder / "feed.jsonl"
+    record = {"id": "ferry-1", "title": "Harbour news", "source": "Courier", "url": url,
+              "body": "The old ferry left at noon. It carried forty cars to the island."}
+    feed.write_text(json.dumps(record) + "\n")
+    return feed
+
+
+def test_an_article_with_its_own_id_moved_or_named_another_way_is_not_embedded_again(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    feed = _feed(tmp_path / "shared" / "data")
+    (tmp_path / "bars").mkdir()
+    fresh_service.ingest([tmp_path / "bars" / ".." / "shared" / "data" / "feed.jsonl"])
+    _forbid_embedding(fresh_service, monkeypatch)
+
+    report = fresh_service.ingest([feed])  # the same file, spelled another way: the same resolved path
+    assert (report.added, report.updated, report.unchanged, report.chunks_added) == (0, 0, 1, 0)
+    moved = tmp_path / "archive" / "feed.jsonl"
+    moved.parent.mkdir()
+    feed.rename(moved)
+    report = fresh_service.ingest([moved])
+    assert (report.added, report.updated, report.relabelled, report.chunks_added) == (0, 1, 1, 0)
+    assert "not re-embedded" in report.summary()
+    again = fresh_service.ingest([moved])
+    assert (again.updated, again.unchanged) == (0, 1)
+
+    # The store, the manifest and the retrieval mirror all name the new place.
+    assert {meta["path"] for _, _, meta in fresh_service.store.iter_chunks()} == {str(moved.resolve())}
+    assert fresh_service.store.manifest_entries(["ferry-1"])["ferry-1"].path == str(moved.resolve())
+    (passage, *_) = fresh_service.searcher.search("ferry to the island")
+    assert passage.path == str(moved.resolve())
+    assert _NoEmbedding.calls == 0
+
+
+def test_a_changed_url_or_outlet_is_stored_without_embedding(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "in"
+    fresh_service.ingest([_feed(folder)])
+    _forbid_embedding(fresh_service, monkeypatch)
+    feed = _feed(folder, url="https://example.com/ferry-corrected")
+    feed.write_text(feed.read_text().replace('"Courier"', '"Evening Courier"'))
+    report = fresh_service.ingest([feed])
+    assert (report.updated, report.relabelled, report.chunks_added, report.chunks_removed) == (1, 1, 0, 0)
+    metas = [meta for _, _, meta in fresh_service.store.iter_chunks()]
+    assert {(m["url"], m["source"]) for m in metas} == {("https://example.com/ferry-corrected", "Evening Courier")}
+    (passage, *_) = fresh_service.searcher.search("ferry to the island")
+    assert (passage.url, passage.source) == ("https://example.com/ferry-corrected", "Evening Courier")
+    assert fresh_service.stats().outlets == {"Evening Courier": 1}
+
+
+def test_a_file_without_an_id_is_known_by_its_resolved_path(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "one"
+    (folder / "sub").mkdir(parents=True)
+    story = folder / "story.txt"
+    story.write_text("Title: Harbour news\n\nThe old ferry left at noon. It carried forty cars.\n")
+    fresh_service.ingest([story])
+    _forbid_embedding(fresh_service, monkeypatch)
+    report = fresh_service.ingest([folder / "sub" / ".." / "story.txt"])
+    assert (report.added, report.unchanged, report.chunks_added) == (0, 1, 0)
+    assert [entry.path for entry in fresh_service.store.all_entries()] == [str(story.resolve())]
+    assert fresh_service.stats().articles == 1
+
+
+def test_a_store_written_before_the_path_left_the_hash_is_not_embedded_again(
+    fresh_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from dataclasses import replace
+
+    from index.ingest import legacy_content_hash
+    from index.loaders import iter_articles
+
+    feed = _feed(tmp_path / "in")
+    fresh_service.ingest([feed])
+    (article,) = iter_articles([feed])
+    store = fresh_service.store
+    old = store.manifest_entries(["ferry-1"])["ferry-1"]
+    legacy = replace(old, content_hash=legacy_content_hash(article, fresh_service.ingestor.chunker), meta_hash="")
+    store.record([legacy])
+    _forbid_embedding(fresh_service, monkeypatch)
+    assert fresh_service.ingest([feed]).unchanged == 1
+    assert store.manifest_entries(["ferry-1"])["ferry-1"] == old  # brought to today's hashes
+    moved = tmp_path / "moved.jsonl"
+    feed.rename(moved)
+    store.record([legacy])
+    assert fresh_service.ingest([moved]).relabelled == 1  # moved after the upgrade: still no embedding
+
+
+def test_a_changed_title_is_embedded_again_as_every_chunk_carries_it(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    feed = _feed(tmp_path / "in")
+    fresh_service.ingest([feed])
+    feed.write_text(feed.read_text().replace("Harbour news", "Island ferry news"))
+    report = fresh_service.ingest([feed])
+    assert (report.updated, report.relabelled, report.chunks_added) == (1, 0, 1)

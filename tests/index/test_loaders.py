@@ -238,12 +238,13 @@ def test_jsonl_good_bad_and_bodiless_lines(tmp_path: Path) -> None:
     assert articles[1].id.startswith("file:")
     assert articles[2].id == "7"
     assert [(p.line, p.reason) for p in problems] == [
-        (2, "line 2: not valid JSON (Expecting ',' delimiter)"),
-        (5, "line 5: article has no body"),
-        (6, "line 6: article has no text left after removing page furniture"),
-        (7, "line 7: not an article (a JSON list, expected an object)"),
+        (2, "not valid JSON (Expecting ',' delimiter: column 29)"),
+        (5, "article has no body"),
+        (6, "article has no text left after removing page furniture"),
+        (7, "not an article (a JSON list, expected an object)"),
     ]
-    assert str(problems[0]) == f"{file}:2: line 2: not valid JSON (Expecting ',' delimiter)"
+    # The line is named once, and the parser's message is whole (where on the line it went wrong).
+    assert str(problems[0]) == f"{file}:2: not valid JSON (Expecting ',' delimiter: column 29)"
 
 
 def test_jsonl_undecodable_line_is_reported_and_rest_loaded(tmp_path: Path) -> None:
@@ -259,7 +260,7 @@ def test_jsonl_undecodable_line_is_reported_and_rest_loaded(tmp_path: Path) -> N
     articles, problems = load(file)
     assert [a.title for a in articles] == ["Ok", "Ok too"]
     assert problems[0].line == 2
-    assert problems[0].reason.startswith("line 2: not UTF-8 text (byte 0xE9); convert the file to UTF-8")
+    assert problems[0].reason.startswith("not UTF-8 text (byte 0xE9); convert the file to UTF-8")
 
 
 def test_json_list_and_single_object(tmp_path: Path) -> None:
@@ -280,7 +281,7 @@ def test_malformed_json_file(tmp_path: Path) -> None:
     file = tmp_path / "bad.json"
     file.write_text('{\n  "title": "x",\n  "body": \n}')
     (problem,) = load(file)[1]
-    assert problem.line == 4 and problem.reason.startswith("line 4: not valid JSON")
+    assert problem.line == 4 and problem.reason == "not valid JSON (Expecting value: column 1)"
 
 
 def test_realtimeqa_schema_sample(tmp_path: Path) -> None:
@@ -395,3 +396,62 @@ def test_jsonl_is_read_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     results = iter_articles([file])
     assert next(results).id == "0"  # type: ignore[union-attr]
     assert sum(1 for _ in results) == 999
+
+
+# --- size limit (issue 20) ---------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading_and_its_neighbour_loads(tmp_path: Path) -> None:
+    (tmp_path / "dump.txt").write_bytes(b"Big\n\n" + b"word " * 4_000_000)  # 20 MB
+    (tmp_path / "good.txt").write_text("Bridge opens\n\nA new bridge opened in Lisbon on Monday.\n")
+    items = list(iter_articles([tmp_path], max_bytes=1_000_000))
+    articles = [i for i in items if isinstance(i, Article)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [a.title for a in articles] == ["Bridge opens"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'dump.txt'}: the file is 20.0 MB, over the 1.0 MB limit for one article "
+        "(NEWSBOT_MAX_ARTICLE_MB); split it into one file per article, or raise the limit"
+    ]
+
+
+def test_the_size_limit_applies_to_each_json_lines_record_not_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "feed.jsonl"
+    big = "A sentence about the harbour. " * 40_000  # 1.2 MB
+    file.write_text("\n".join([record(id="big", title="Big", body=big), record(id="ok", title="Ok", body="Fine.")]))
+    articles, problems = load_limited(file, max_bytes=1_000_000)
+    assert [a.id for a in articles] == ["ok"]
+    assert problems[0].line == 1
+    assert problems[0].reason.startswith("its body is 1.2 MB, over the 1.0 MB limit for one article")
+
+
+def load_limited(*paths: Path, max_bytes: int) -> tuple[list[Article], list[Problem]]:
+    items = list(iter_articles(list(paths), max_bytes=max_bytes))
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Problem)]
+
+
+def _lock(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make `folder` unlistable, as `chmod 000` does for a user other than root (tests may run as root)."""
+    import os
+
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_a_problem_not_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "story.txt").write_text("Hidden\n\nA story nobody can read.\n")
+    (tmp_path / "good.txt").write_text("Bridge opens\n\nA new bridge opened in Lisbon on Monday.\n")
+    _lock(monkeypatch, tmp_path / "locked")
+    articles, problems = load(tmp_path)
+    assert [a.title for a in articles] == ["Bridge opens"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'locked'}: folder cannot be read (Permission denied); none of its articles were ingested"
+    ]
