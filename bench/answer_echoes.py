@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     searcher = retrieval_eval.store_searcher(args.data_dir)
     # Without the neighbouring sentence, so that only the echoes differ.
-    writer = extractive.ExtractiveWriter(searcher.embed_model, neighbours=False)
+    writer = extractive.ExtractiveWriter(searcher.embed_model)
     counts = {"answered": 0, "changed": 0, "with_echo": 0, "gold_before": 0, "gold_now": 0}
     examples = []
     for dates in (True, False):

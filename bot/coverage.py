@@ -62,6 +62,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "China": ("Chinese", "Beijing"),
     "Russia": ("Russian", "Moscow", "Kremlin"),
 }
+# Words that may stand before a surname without being another first name ("President Biden", "Mr. Trump").
+_TITLE_WORDS = frozenset(
+    """President Vice Prime Minister Secretary Sen Senator Rep Representative Gov Governor Mayor Judge Justice General
+    Gen Dr Mr Mrs Ms Prof King Queen Prince Princess Pope Chancellor CEO Chief Former Speaker Leader Coach Officer
+    Detective Sheriff Attorney Director Commissioner Ambassador Lady The A An And Of In On At By For With From To
+    That When As After Before But Said Says""".split()  # noqa: SIM905 - a word list reads best as text
+)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -107,9 +114,11 @@ def _mentions_name(found: Evidence, name: str, aliases: bool = True) -> bool:
         return all(_mentions_name(found, part) for part in name.split("-") if part)
     words = name.split()
     last = words[-1]
-    # A person is named by surname after the first mention ("Trump", "Rouhani"); acronyms must match exactly.
+    # A person is named by surname after the first mention ("Trump", "Rouhani"), unless the text gives that surname
+    # to someone else ("Jennifer Granholm" is not "Tim Granholm"); acronyms must match exactly.
     if len(words) > 1 and len(last) > 2 and last in found.surface:
-        return True
+        others = re.findall(rf"\b([A-Z][\w'’-]*)\s+{re.escape(last)}\b", found.text)
+        return not any(first not in words for first in others if first not in _TITLE_WORDS)
     # "Iran" in "Iranian", "Russians" in "Russia", "European" in "Europe": a place and its people name each other.
     if len(words) == 1 and len(name) >= 4 and not name.isupper():
         stem = name[: max(4, len(name) - 3)]

@@ -161,7 +161,7 @@ def test_asked_for_the_latest_the_newest_report_leads() -> None:
                              score=0.62), published_at="2022-08-04")
     transfer = replace(_passage("transfer", "Brittney Griner is being moved to a Russian penal colony, her lawyers "
                                 "said.", score=0.6), published_at="2022-11-09")
-    writer = ExtractiveWriter(neighbours=False)
+    writer = ExtractiveWriter()
     # Asked plainly, the better match leads; asked for the latest, the newer report does, the other still cited.
     plain = writer.write("What happened to Brittney Griner in a Russian court?", [trial, transfer])
     assert plain.citations[0].article_id == "trial"

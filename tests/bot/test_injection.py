@@ -21,7 +21,8 @@ from tests.bot.test_llm import settings_for
 from tests.fakes.botapi import TOKEN, FakeBotAPI, visible_text
 from tests.fakes.openai_server import FakeOpenAIServer
 
-pytestmark = pytest.mark.slow
+# The verification and the replayed real replies are judged with the real model's sense of meaning.
+pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 
 @dataclass(frozen=True)

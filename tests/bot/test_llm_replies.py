@@ -22,7 +22,8 @@ from tests.fakes.openai_server import FakeOpenAIServer
 
 RECORDED = ROOT.parent / "shared" / "llm-replies" / "qwen2.5-coder-1.5b-seeds.jsonl"
 
-pytestmark = pytest.mark.slow
+# The verification and the replayed real replies are judged with the real model's sense of meaning.
+pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 HOTEL_Q = "Which hotel was Rouhani staying at in New York?"
 HOTEL_FACT = "Rouhani was staying at the Millennium Hilton Hotel across the street from the UN building"

@@ -81,7 +81,7 @@ def test_every_bad_input_is_one_line_and_loses_nothing(
     # The article, the café page, the text file and the huge feed's five distinct stories all went in.
     assert "Articles: 8 added" in out and "9 failed" in out, out
     code, out, _ = run(capsys, "ask", "--json", "Who said Enfin at the café?")
-    assert any("Café" in c["title"] for c in json.loads(out)["citations"])
+    assert any("Café" in c["title"] for c in json.loads(out)["citations"]), out
 
 
 def test_following_a_feed_and_refreshing_it(site: Site, env: Path, capsys: pytest.CaptureFixture[str]) -> None:
