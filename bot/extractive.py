@@ -74,6 +74,8 @@ def abstention(question: str) -> Answer:
 def not_covered(question: str, mentioned: Sequence[Subject], missing: Sequence[Subject]) -> Answer:
     """The reply when the articles don't mention part of what the question is about: it says which part."""
     absent = _listing([_shown(s) for s in missing], "or")
+    # "The articles mention 2018" says nothing: a year is only worth naming beside what it dates.
+    mentioned = [s for s in mentioned if s.kind != "number"]
     if mentioned:
         named = _listing([_shown(s) for s in mentioned[:3]], "and")
         text = f"The articles mention {named}, but nothing about {absent}."
@@ -181,11 +183,16 @@ class ExtractiveWriter:
         declined = self.decline(found, question)
         if declined is not None:
             return declined
-        statements = _claims([c for c in found.ranked if c.score >= 0.8 * found.best], self.max_sentences)
+        pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
         if query.latest:
             # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
+            newest = max(found.ranked, key=lambda c: c.passage.published_at)
+            pool = [newest, *(c for c in pool if c is not newest)]
+        # A few more statements than are shown, to choose from (answering keeps those that add a fact).
+        statements = _claims(pool, self.max_sentences + 2)
+        if query.latest:
             statements.sort(key=lambda s: s.first.passage.published_at, reverse=True)
-        statements = answering(query, statements)
+        statements = answering(query, statements)[: self.max_sentences]
         claims = [s.claim() for s in statements]
         full, shown = to_the_point(claims[0].sentence, query)
         claims[0] = replace(claims[0], sentence=full, shown=shown)
@@ -348,26 +355,31 @@ class ExtractiveWriter:
 
 def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement]:
     """The statement that answers best, and after it only those that add something the question asked about (a
-    name, number or word of the question the first doesn't mention), in the order their articles tell them."""
-    first, *rest = statements
-    covered = {s for s in query.subjects if mentions(evidence(first.first.sentence), s)}
-    # "Which state …?" answered by a sentence that names no state: the next one that does is what was asked.
-    answered = holds_answer(query.wants, first.first.sentence, query.text)
-    extra = []
+    name, number or word of the question the first doesn't mention) or, while no sentence yet holds the kind of
+    answer asked for, something new; in the order their articles tell them."""
     asked = set(content_terms(query.text))
+    # A sentence that only repeats the question doesn't lead when another says something.
+    saying = [s for s in statements if not _echoes_question(s.terms, asked)] or list(statements)
+    first = saying[0]
+    rest = [s for s in statements if s is not first]
+    covered = {s for s in query.subjects if mentions(evidence(first.first.sentence), s)}
+    # Whether the first holds the kind of answer asked for; if not ("Which state …?" answered by a sentence that
+    # names no state), a further sentence that names something new may be what was asked.
+    answered = _answer_bonus(query.wants, query.text, first.first.sentence) > 0
+    extra = []
     seen_names = _names(query.text, True) | _names(first.first.sentence, True)
     for statement in rest:
+        sentence = statement.first.sentence
         if _echoes_question(statement.terms, asked):
             continue
-        found = evidence(statement.first.sentence)
+        found = evidence(sentence)
         adds = {s for s in query.subjects if s not in covered and mentions(found, s)}
-        if not answered and holds_answer(query.wants, statement.first.sentence, query.text):
-            answered = True
-        elif not adds and not _names(statement.first.sentence, True) - seen_names:
+        if not adds and (answered or not _names(sentence, True) - seen_names):
             continue
-        seen_names |= _names(statement.first.sentence, True)
         extra.append(statement)
         covered |= adds
+        seen_names |= _names(sentence, True)
+        answered = answered or _answer_bonus(query.wants, query.text, sentence) > 0
     extra.sort(key=lambda s: (s.first.passage.article_id != first.first.passage.article_id, s.first.offset))
     return [first, *extra]
 

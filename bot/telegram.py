@@ -52,7 +52,8 @@ NEW = filters.UpdateType.MESSAGE
 
 def register_handlers(app: AnyApplication, newsbot: NewsBot) -> None:
     """Route every kind of update to its handler; the first match wins."""
-    app.add_handler(TypeHandler(Update, newsbot.prepare), group=-1)  # every update, before it is handled
+    # Every update, before anything handles it; its own group, as only the first match in a group runs.
+    app.add_handler(TypeHandler(Update, newsbot.prepare), group=-2)
     app.add_handler(CommandHandler(["start", "help"], newsbot.cmd_help, filters=NEW))
     app.add_handler(CommandHandler("ask", newsbot.cmd_ask, filters=NEW))
     app.add_handler(CommandHandler("sources", newsbot.cmd_sources, filters=NEW))

@@ -108,7 +108,7 @@ def test_abstains_when_nothing_was_retrieved() -> None:
 
 def test_weak_passages_are_not_dressed_up_as_an_answer() -> None:
     question = "Which hotel was Rouhani staying at?"
-    weak = _passage("c", "Rouhani was staying in New York, his aides said.", score=0.05)
+    weak = _passage("c", "Rouhani was in New York this week, his aides said.", score=0.05)
     writer = ExtractiveWriter()
     best = best_score(writer.rank_sentences(question, [weak]))
     assert MIN_SENTENCE_SCORE <= best < STRONG_SENTENCE_SCORE  # a fair sentence, in a passage below the floor
@@ -131,29 +131,22 @@ def test_an_articles_opening_sentence_comes_before_an_equal_match_further_down()
     writer = ExtractiveWriter()
     ranked = writer.rank_sentences(question, [recap, lede])
     assert ranked[0].passage is lede and ranked[0].lead and not ranked[1].lead
-    assert ranked[0].score < ranked[1].score  # on its plain score alone the recap would have come first
     answer = writer.write(question, [recap, lede])
     assert answer.text.startswith("The Colorado Avalanche won the Stanley Cup on Sunday night")
 
 
-def test_one_reports_sentences_are_quoted_in_the_order_it_tells_them() -> None:
+def test_a_sentence_that_only_repeats_the_question_does_not_lead() -> None:
     mustard = _passage("fr", "France's supermarkets used to stock plenty of mustard, the condiment the country loves "
                              "most. Farmers blame the drought. But supermarket shelves across France are now empty of "
                              "it, sparking outrage across the country.")
     shoppers = _passage("us", "Shoppers say supermarkets in France are struggling to stock the condiment.", score=0.8)
     question = "Supermarkets in France are struggling to stock which condiment, sparking outrage across the country?"
     writer = ExtractiveWriter()
-    ranked = [(c.passage.article_id, c.sentence[:6]) for c in writer.rank_sentences(question, [mustard, shoppers])]
-    # Best first, the report's "But … now empty of it" comes before the sentence it follows, and the other
-    # outlet's sentence between the two.
-    assert ranked[:3] == [("fr", "But su"), ("us", "Shoppe"), ("fr", "France")]
+    # The other outlet's sentence matches best (it is the question in other words) but says nothing new.
+    assert writer.rank_sentences(question, [mustard, shoppers])[0].passage.article_id == "us"
     answer = writer.write(question, [mustard, shoppers])
-    assert answer.text == (
-        "France's supermarkets used to stock plenty of mustard, the condiment the country loves most [1]. "
-        "But supermarket shelves across France are now empty of it, sparking outrage across the country [1]. "
-        "Shoppers say supermarkets in France are struggling to stock the condiment [2]."
-    )
-    assert answer.citations[0].quote.startswith("France's supermarkets") and "… But" in answer.citations[0].quote
+    assert "Shoppers say" not in answer.text and "mustard" in answer.text
+    assert [c.article_id for c in answer.citations] == ["fr"]
 
 
 def test_asked_for_the_latest_the_newest_report_leads() -> None:
@@ -201,71 +194,12 @@ def test_a_stories_dateline_is_not_quoted() -> None:
     assert "(D)" in writer.write("Which senator backed the climate bill?", [senator]).text
 
 
-HART = _passage("nhl", "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
-                       "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player. "
-                       "Edmonton Oilers forward Connor McDavid and New York Rangers goalie Igor Shesterkin were the "
-                       "other finalists. The vote was not close, with 44 of")
-
-
-def test_the_answering_sentence_is_quoted_with_the_neighbour_that_names_its_subject() -> None:
-    answer = ExtractiveWriter().write("Who won the NHL's Hart Trophy as most valuable player?", [HART])
-    assert answer.text.startswith("Toronto Maple Leafs forward Auston Matthews took a major leap")
-    assert "he picked up his first Hart Trophy" in answer.text
-    assert answer.citations[0].quote == (
-        "Toronto Maple Leafs forward Auston Matthews took a major leap during the regular season. "
-        "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player."
-    )
-    # "he" points back: the sentence before is quoted, though the one after names more.
-    assert "McDavid" not in answer.text.split("[1]")[0]
-    # A fragment (no full stop: a chunk edge cut it) is not quoted, though it names a number.
-    cut = _passage("cut", "Tuesday night, he picked up his first Hart Trophy as the league's most valuable player. "
-                          "The vote was not close, with 44 of")
-    answer = ExtractiveWriter().write("Who won the NHL's Hart Trophy as most valuable player?", [cut])
-    assert answer.text.startswith("Tuesday night, he picked up") and "44" not in answer.text
-
-
-def test_a_neighbour_that_adds_no_name_or_number_is_left_out() -> None:
-    plain = _passage("p", "The Washburn Fire forced the evacuation of Wawona in Yosemite National Park. Crews worked "
-                          "through the night to hold the line. Nobody knew when people could go home.")
-    answer = ExtractiveWriter().write("Which community did the Washburn Fire force to evacuate?", [plain])
-    assert answer.text.startswith("The Washburn Fire forced the evacuation of Wawona")
-    assert "Crews" not in answer.text.split("[1]")[0]
-
-
-def test_the_next_neighbour_joins_after_the_sentence_and_a_question_never_does() -> None:
-    velveeta = _passage("v", "Did the cheese aisle change forever in Wisconsin? Sales of the processed cheese product "
-                             "soared during the pandemic lockdowns. Velveeta sold out in Chicago and Denver stores.")
-    answer = ExtractiveWriter().write("Which processed cheese product saw sales soar during the pandemic?",
-                                      [velveeta])
-    first_claim = answer.text.split("[1]")[0]
-    assert first_claim.startswith("Sales of the processed cheese product soared during the pandemic lockdowns. "
-                                  "Velveeta sold out in Chicago and Denver stores")
-    assert "Wisconsin" not in answer.text
-    quiz = _passage("q", "Sales of the processed cheese product soared during the pandemic lockdowns. Was it Velveeta "
-                         "or Cheez Whiz?")
-    answer = ExtractiveWriter().write("Which processed cheese product saw sales soar during the pandemic?", [quiz])
-    assert not answer.abstained and "Velveeta" not in answer.text
-
-
-def test_a_next_sentence_that_turns_to_another_story_is_not_context() -> None:
-    musk = _passage("m", "Misinformation is trending now that Elon Musk has bought Twitter, his favorite platform. "
-                         "Meanwhile, Kanye West has fashioned himself as a folk hero for those spewing hate.")
-    answer = ExtractiveWriter().write("Who bought Twitter?", [musk])
-    assert answer.text.startswith("Misinformation is trending now that Elon Musk has bought Twitter")
-    assert "Kanye" not in answer.text.split("[1]")[0]
-    # The same sentence without the turn is context (it names someone new).
-    plain = _passage("m", musk.text.replace("Meanwhile, Kanye", "Kanye"))
-    assert "Kanye" in ExtractiveWriter().write("Who bought Twitter?", [plain]).text.split("[1]")[0]
-
-
-def test_a_neighbour_already_quoted_as_a_claim_of_its_own_is_not_repeated() -> None:
+def test_once_the_answer_is_given_a_sentence_adding_nothing_asked_is_left_out() -> None:
     cup = _passage("s", "The Colorado Avalanche won the Stanley Cup in Tampa on Sunday. Nathan MacKinnon scored twice "
                         "as the Avalanche won the Stanley Cup in Tampa.")
     answer = ExtractiveWriter().write("Which team won the Stanley Cup in Tampa?", [cup])
-    # The second sentence adds nothing the question asked about, so it is not quoted as a claim of its own; it
-    # comes as the first's neighbour (it names Nathan MacKinnon), once.
-    assert answer.text == ("The Colorado Avalanche won the Stanley Cup in Tampa on Sunday. Nathan MacKinnon "
-                           "scored twice as the Avalanche won the Stanley Cup in Tampa [1].")
+    # The first names a team: the second, which adds only who scored, is left out.
+    assert answer.text == "The Colorado Avalanche won the Stanley Cup in Tampa on Sunday [1]."
 
 
 def test_a_question_about_a_time_gets_headlines_but_a_follow_up_keeps_its_topic() -> None:

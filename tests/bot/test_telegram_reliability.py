@@ -141,7 +141,7 @@ async def test_messages_without_words_get_the_ask_me_hint(
 async def test_sources_after_an_abstention_say_that_answer_had_none(api: FakeBotAPI, start_bot: StartBot) -> None:
     await start_bot()
     api.push_message(OFF_TOPIC, chat_id=1)
-    assert "don't say" in shown((await api.wait_sent(1))[0])
+    assert "nothing about World Cup" in shown((await api.wait_sent(1))[0])
     api.push_message("/sources", chat_id=1)
     text = shown((await api.wait_sent(1, 2))[1])
     assert "ask me a question first" not in text
