@@ -220,7 +220,9 @@ def test_the_sentence_splitter_is_given_bounded_sections(monkeypatch: pytest.Mon
     monkeypatch.setattr(ingest, "SECTION_CHARS", 3_000)
     chunker = ingest.Chunker(200, 30, piece_counter)
     given: list[int] = []
-    splitter_class = type(chunker._splitter)
+    from llama_index.core.node_parser import SentenceSplitter
+
+    splitter_class = SentenceSplitter
     real_split = splitter_class.split_text
     monkeypatch.setattr(
         splitter_class, "split_text", lambda self, text: given.append(len(text)) or real_split(self, text)

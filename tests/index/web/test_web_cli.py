@@ -80,7 +80,8 @@ def test_every_bad_input_is_one_line_and_loses_nothing(
     ]
     # The article, the café page, the text file and the huge feed's five distinct stories all went in.
     assert "Articles: 8 added" in out and "9 failed" in out, out
-    code, out, _ = run(capsys, "ask", "--json", "Who said Enfin at the café?")
+    # Read in its legacy encoding: the accents survive, and the story answers a question asked in its words.
+    code, out, _ = run(capsys, "ask", "--json", "Le café de la gare a rouvert ses portes mardi?")
     assert any("Café" in c["title"] for c in json.loads(out)["citations"]), out
 
 
