@@ -77,6 +77,7 @@ class Evidence:
     """What a text mentions, for looking subjects up: its words as written, their stems, and its numbers."""
 
     text: str
+    flat: str  # lower case, without full stops and apostrophes: "U.S. Open" and "us open" compare equal
     surface: frozenset[str]
     stems: frozenset[str]
     numbers: frozenset[str]
@@ -89,6 +90,7 @@ def evidence(text: str) -> Evidence:
     lowered = [_IRREGULAR.get(t.lower(), t.lower()) for t in tokens]
     return Evidence(
         text,
+        _flat(text),
         frozenset(tokens),
         frozenset(stem_all(lowered)),
         frozenset(_number(n) for n in _DIGITS.findall(text)),
@@ -106,7 +108,7 @@ def mentions(found: Evidence, subject: Subject) -> bool:
 
 
 def _mentions_name(found: Evidence, name: str, aliases: bool = True) -> bool:
-    if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", found.text):
+    if re.search(rf"(?<![\w]){re.escape(_flat(name))}(?![\w])", found.flat):
         return True
     if aliases and any(_mentions_name(found, alias, False) for alias in _ALIASES.get(name, ())):
         return True
@@ -116,6 +118,8 @@ def _mentions_name(found: Evidence, name: str, aliases: bool = True) -> bool:
     last = words[-1]
     # A person is named by surname after the first mention ("Trump", "Rouhani"), unless the text gives that surname
     # to someone else ("Jennifer Granholm" is not "Tim Granholm"); acronyms must match exactly.
+    if len(words) > 1 and len(last) > 3 and last.endswith("s") and last[:-1] in found.surface:
+        return True  # "the Primetime Emmys" in a story about "the Emmy Awards"
     if len(words) > 1 and len(last) > 2 and last in found.surface:
         others = re.findall(rf"\b([A-Z][\w'’-]*)\s+{re.escape(last)}\b", found.text)
         return not any(first not in words for first in others if first not in _TITLE_WORDS)
@@ -130,6 +134,10 @@ def unmentioned(subjects: Iterable[Subject], texts: Sequence[str]) -> list[Subje
     """The subjects none of `texts` mentions, in order."""
     found = [evidence(t) for t in texts]
     return [s for s in subjects if not any(mentions(f, s) for f in found)]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[.'’]", "", text).lower()
 
 
 def _number(text: str) -> str:

@@ -33,6 +33,12 @@ _NOT_NAMES = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday
     tonight tomorrow""".split()  # noqa: SIM905
 )
+# Capitalised only because they open a sentence: "Despite China's warnings", "After Hurricane Ian".
+_OPENERS = frozenset(
+    """despite after although amid as before since while with without following during according approximately
+    nearly about some many most several dozens hundreds thousands millions here there this that these those in on
+    at for from by if once when where why how what which who""".split()  # noqa: SIM905
+)
 # Lower-case words that may join the capitalised words of one name ("Bank of England", "Daniel de la Vega").
 _NAME_JOINERS = frozenset({"of", "de", "la", "del", "van", "von", "der", "al", "bin", "du", "da", "the"})
 # Words a question uses to ask, not to say what it is about ("What happened …", "What is the name of …").
@@ -180,11 +186,15 @@ def subjects(text: str) -> tuple[Subject, ...]:
 
 def _add_name(run: list[str], opens: bool, add: Callable[[Subject], None]) -> None:
     """Add the name a run of capitalised words makes, if it makes one."""
+    # "Nobel Peace Prize-winning", "U-turn": what follows a hyphen in lower case is no part of a name.
+    run = [w.split("-")[0] if "-" in w and not w.split("-", 1)[1][:1].isupper() else w for w in run]
+    if opens and len(run) > 1 and run[0].lower() in _OPENERS:
+        run, opens = run[1:], False  # "Despite China's warnings …"
     while run and (run[0].lower() in _TITLES or run[0].lower() in _NAME_JOINERS):
         run = run[1:]
     while run and run[-1].lower() in _NAME_JOINERS:
         run = run[:-1]
-    if not run or all(len(w) == 1 for w in run):
+    if not any(len(w) >= 3 for w in run):  # "U", "M&M's"
         return
     if opens and len(run) == 1:
         # A sentence's capitalised first word is only a name if nothing says otherwise: "Dozens of people …",
