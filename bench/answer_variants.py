@@ -4,7 +4,11 @@ Retrieval runs once per question (its question_date as reference date, as `newsb
 writes every answer from the same passages. Reported per half: the gold answer anywhere in the answer, in its first
 sentence, the answers' median length, and the abstention rate.
 
-    NEWSBOT_DATA_DIR=STORE python bench/answer_variants.py
+    NEWSBOT_DATA_DIR=STORE python bench/answer_variants.py                       # the writer as it is
+    NEWSBOT_DATA_DIR=STORE python bench/answer_variants.py '{"two more": {"max_sentences": 3}}'
+
+The argument names variants: each maps bot.extractive's module constants (upper case, e.g. "LONG_SENTENCE") or
+ExtractiveWriter's keyword arguments to the values to try.
 """
 
 from __future__ import annotations
