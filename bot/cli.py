@@ -235,7 +235,8 @@ def _require_articles(service: NewsService) -> None:
     """Stop with a message naming the store when it has nothing to answer from (not "The articles don't say")."""
     from config.errors import StoreError
 
-    if service.store.chunk_count() == 0:
+    # The search's mirror holds every chunk and is read without opening Chroma while the store is unchanged.
+    if len(service.searcher.index()) == 0:
         raise StoreError(
             f"The store at {service.store.location} holds no articles. Add some with `newsbot ingest PATH…`, or set "
             "NEWSBOT_DATA_DIR to the folder of the store you meant (`newsbot config` shows the one in use)."
