@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.service import NewsService  # noqa: E402
 from bot.telegram import build_application  # noqa: E402
-from bot.telegram_format import format_answer  # noqa: E402
+from bot.telegram.format import format_answer  # noqa: E402
 from bot.types import Answer, Conversation  # noqa: E402
 from bot.wiring import build_service  # noqa: E402
 from config import load_settings  # noqa: E402

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.telegram_format import (
+from bot.telegram.format import (
     MAX_MESSAGE,
     escape,
     format_answer,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot import telegram_transport
 from bot.telegram import NewsBot, check_token
-from bot.telegram_handlers import Skips
+from bot.telegram import transport as telegram_transport
+from bot.telegram.handlers import Skips
 from bot.types import Answer
 from config import ConfigError, load_settings
 from tests.bot.test_telegram import HOTEL_QUESTION, StartBot, Wrapped, settle, shown

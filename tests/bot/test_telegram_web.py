@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.service import NewsService
 from bot.telegram import build_application
-from bot.telegram_web import JOB_NAME
+from bot.telegram.web import JOB_NAME
 from config import load_settings
 from index.web.registry import FeedRegistry
 from tests.conftest import make_service

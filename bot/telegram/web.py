@@ -15,10 +15,10 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes, filters
 
-from bot.telegram_format import escape, format_problems
-from bot.telegram_handlers import ADMIN_ONLY, NewsBot
-from bot.telegram_messages import after_command
-from bot.telegram_streaming import chat_action
+from bot.telegram.format import escape, format_problems
+from bot.telegram.handlers import ADMIN_ONLY, NewsBot
+from bot.telegram.messages import after_command
+from bot.telegram.streaming import chat_action
 from bot.web import WebIngest, build_web
 from config.errors import NewsbotError
 from config.settings import Settings

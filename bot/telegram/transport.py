@@ -125,9 +125,10 @@ TOKEN_LOGGERS = (
     "httpcore",
     "telegram",
     "telegram.ext",
-    "bot.telegram",
-    "bot.telegram_handlers",
-    "bot.telegram_streaming",
+    "bot.telegram.app",
+    "bot.telegram.handlers",
+    "bot.telegram.streaming",
+    "bot.telegram.web",
     __name__,
 )
 

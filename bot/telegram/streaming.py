@@ -11,8 +11,8 @@ from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import RetryAfter, TelegramError
 
-from bot.telegram_format import MAX_MESSAGE, escape, format_answer
-from bot.telegram_transport import NO_PREVIEW, retry_seconds, send_chunks, send_with_retry
+from bot.telegram.format import MAX_MESSAGE, escape, format_answer
+from bot.telegram.transport import NO_PREVIEW, retry_seconds, send_chunks, send_with_retry
 from bot.types import Answer
 
 logger = logging.getLogger(__name__)

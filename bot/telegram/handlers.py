@@ -18,9 +18,9 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Conflict, NetworkError
 from telegram.ext import ContextTypes
 
-from bot import telegram_transport
-from bot.telegram_format import MAX_MESSAGE, escape, format_problems, format_sources, format_stats, split_html, tg_len
-from bot.telegram_messages import (
+from bot.telegram import transport as telegram_transport
+from bot.telegram.format import MAX_MESSAGE, escape, format_problems, format_sources, format_stats, split_html, tg_len
+from bot.telegram.messages import (
     addressed,
     after_command,
     has_words,
@@ -29,8 +29,8 @@ from bot.telegram_messages import (
     quote_in_groups,
     update_kind,
 )
-from bot.telegram_streaming import EDIT_INTERVAL, chat_action, stream_answer
-from bot.telegram_transport import send_chunks, send_html, send_with_retry
+from bot.telegram.streaming import EDIT_INTERVAL, chat_action, stream_answer
+from bot.telegram.transport import send_chunks, send_html, send_with_retry
 from bot.types import Conversation
 from config.errors import NewsbotError
 from config.settings import Settings

@@ -1,9 +1,9 @@
 """newsbot on Telegram: python-telegram-bot handlers over the same NewsService as the REPL.
 
 `run_bot(settings)` is the blocking entry point of `newsbot telegram`; `build_application(settings, service)` wires
-the handlers, and is what the tests run against a fake Bot API server. The rest lives in `telegram_handlers`
-(what the bot does), `telegram_streaming` (delivering an answer as it is written), `telegram_messages` (reading
-incoming messages), `telegram_transport` (retries and the token) and `telegram_format` (HTML).
+the handlers, and is what the tests run against a fake Bot API server. The rest lives in `handlers`
+(what the bot does), `streaming` (delivering an answer as it is written), `messages` (reading
+incoming messages), `transport` (retries and the token) and `format` (HTML).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.telegram_handlers import NewsBot
-from bot.telegram_transport import TOKEN_REJECTED, bot_token, check_token, protect_token, send_with_retry
+from bot.telegram.handlers import NewsBot
+from bot.telegram.transport import TOKEN_REJECTED, bot_token, check_token, protect_token, send_with_retry
 from config.errors import ConfigError
 from config.settings import Settings
 
@@ -110,7 +110,7 @@ def build_application(settings: Settings, service: NewsService) -> AnyApplicatio
     )
     app.bot_data["newsbot"] = newsbot
     register_handlers(app, newsbot)
-    from bot.telegram_web import add_web_handlers  # /add URL, /feeds and the scheduled feed refresh
+    from bot.telegram.web import add_web_handlers  # /add URL, /feeds and the scheduled feed refresh
 
     add_web_handlers(app, newsbot, settings, service)
     return app
