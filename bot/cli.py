@@ -215,9 +215,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return run_repl(service)
     if args.command == "eval":
-        from bot.evaluate import run_eval_command
+        from bot.evaluate import EvalRun, run_eval_command
+        from index.types import SearchFilters
 
-        return run_eval_command(service, args)
+        run = EvalRun(args.questions, args.limit, args.mode, not args.ignore_dates,
+                      _filters(args) or SearchFilters(), args.per_question, args.json)
+        return run_eval_command(service, run)
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 

@@ -8,7 +8,6 @@ answers for all.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -284,23 +283,32 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
-def run_eval_command(service: Any, args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class EvalRun:
+    """What `newsbot eval` was asked to do."""
+
+    questions: Path
+    limit: int | None = None
+    mode: str = "hybrid"
+    use_dates: bool = True
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    per_question: Path | None = None
+    as_json: bool = False
+
+
+def run_eval_command(service: Any, run: EvalRun) -> int:
     """The `newsbot eval` command."""
-    questions = load_questions(args.questions, args.limit)
-    base = SearchFilters(tuple(args.source or ()), args.since, args.until, args.as_of)
+    questions = load_questions(run.questions, run.limit)
     # Warm up: the first query loads the model and the retrieval index, which is start-up, not latency.
-    service.searcher.retrieve("warm up", base, k=1)
-    report = evaluate(service, questions, mode=args.mode, use_dates=not args.ignore_dates, base=base)
-    if args.per_question:
-        with args.per_question.open("w", encoding="utf-8") as out:
+    service.searcher.retrieve("warm up", run.filters, k=1)
+    report = evaluate(service, questions, mode=run.mode, use_dates=run.use_dates, base=run.filters)
+    if run.per_question:
+        with run.per_question.open("w", encoding="utf-8") as out:
             for result in report.results:
                 out.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(render(report))
-    if args.per_question:
-        print(f"Per-question results: {args.per_question}", file=sys.stderr)
+    print(json.dumps(report.to_json(), indent=2) if run.as_json else render(report))
+    if run.per_question:
+        print(f"Per-question results: {run.per_question}", file=sys.stderr)
     return 0
 
 

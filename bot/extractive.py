@@ -147,6 +147,7 @@ class ExtractiveWriter:
     """Answers with the best-matching sentences of the passages; needs no language model."""
 
     name = "extractive"
+    streams = False
 
     def __init__(
         self,

@@ -54,6 +54,7 @@ class OpenAIWriter:
     """Writes answers with a chat model; shows only the sentences the sources support, as they are verified."""
 
     name = "openai"
+    streams = True
 
     def __init__(
         self,

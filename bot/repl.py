@@ -101,7 +101,7 @@ def _answer(service: NewsService, question: str, conversation: Conversation, out
         for item in service.stream(question, conversation):
             if isinstance(item, Answer):
                 answer = item
-            elif service.writer.name != "extractive":
+            elif service.writer.streams:
                 # The LLM writer yields each sentence once it is verified: print it as it comes.
                 print(item, end="", flush=True, file=out)
                 streamed += item

@@ -13,6 +13,9 @@ class AnswerWriter(Protocol):
     """Writes an Answer to `question` from `passages` (best first), every claim cited as [n]."""
 
     name: str
+    # Whether `stream` yields the answer's text piece by piece as it is written (a front may show it live), or
+    # only once, whole, before the Answer.
+    streams: bool
 
     def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
         """Return the finished answer; abstain (no citations) when the passages don't answer the question."""

@@ -5,7 +5,6 @@ Select these with `pytest -m slow -k chroma_server`; they also run in the defaul
 
 from __future__ import annotations
 
-import argparse
 import json
 import socket
 import subprocess
@@ -66,7 +65,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def test_chroma_server_ingest_ask_eval_remove(chroma_server: int, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from bot.evaluate import run_eval_command
+    from bot.evaluate import EvalRun, run_eval_command
 
     service = make_service(tmp_path / "local", store="http", chroma_port=chroma_server, collection="srv")
     report = service.ingest([SEEDS])
@@ -85,9 +84,7 @@ def test_chroma_server_ingest_ask_eval_remove(chroma_server: int, tmp_path: Path
         "id": "q1", "question": "How many times did Trump text Rouhani?", "answer": "eight",
         "question_date": "2020-12-02", "evidence_article_ids": [newsweek],
     }) + "\n")
-    args = argparse.Namespace(questions=questions, json=True, ignore_dates=False, per_question=None, limit=None,
-                              mode="hybrid", source=[], since=None, until=None, as_of=None)
-    assert run_eval_command(service, args) == 0
+    assert run_eval_command(service, EvalRun(questions, as_json=True)) == 0
     metrics = json.loads(capsys.readouterr().out)
     assert metrics["hits"]["hit@1"] == 1.0
 
