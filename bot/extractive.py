@@ -431,25 +431,6 @@ def to_the_point(sentence: str, query: Query, limit: int | None = None) -> tuple
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+")
 
 
-def in_reading_order(statements: Sequence[_Statement], claims: Sequence[Claim]) -> list[Claim]:
-    """The claims (one per statement) grouped by article, articles in the order they first come, and each
-    article's claims in the order its text makes them.
-
-    Best first decides which sentences are quoted and which article leads, but three sentences of one report read
-    best as the report tells them: "The Lightning won the last two Stanley Cups in 2020 and 2021" matches "Who won
-    the 2022 Stanley Cup?" better than the lede does, yet comes after the lede that says the Avalanche won.
-    """
-    first_seen: dict[str, int] = {}
-    for i, statement in enumerate(statements):
-        first_seen.setdefault(statement.first.passage.article_id, i)
-
-    def place(i: int) -> tuple[int, int]:
-        first = statements[i].first
-        return first_seen[first.passage.article_id], first.offset
-
-    return [claims[i] for i in sorted(range(len(statements)), key=place)]
-
-
 def best_score(ranked: Sequence[_Candidate]) -> float:
     """The highest plain score among ranked sentences (the first may be a lede that scores a little lower)."""
     return max((c.score for c in ranked), default=-1.0)
