@@ -213,7 +213,7 @@ class ExtractiveWriter:
         if known is not None and query.wants == "person":
             # "who else …?": a sentence naming someone new by title ("Prime Minister Boris Johnson") names a person
             # surely; "the United Nations" may be new too, but is no one.
-            ranked.sort(key=lambda c: not names_a_person(c.sentence, known), reverse=False)
+            ranked.sort(key=lambda c: not names_a_person(c.sentence, known))
         texts = {p.article_id: self._text_of(p) for p in passages}
         named = [s for s in query.subjects if s.named]
         # A passage about Trump and Rouhani doesn't answer a question about Trump and Kim Jong Un, however well
