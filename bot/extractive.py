@@ -290,12 +290,13 @@ class ExtractiveWriter:
         candidates: list[_Candidate] = []
         seen: set[str] = set()
         for passage in passages:
+            fenced = without_fence_breaks(passage.text)  # once a passage, not once a sentence
             for position, (start, end) in enumerate(quote_spans(passage.text)):
                 sentence = passage.text[start:end]
                 key = sentence.lower()
                 # A question answers nothing, however well it matches (a quiz that repeats the question), and an
                 # article's orders to an AI ("Ignore all previous instructions …") are never an answer.
-                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or _injected(sentence, passage):
+                if key in seen or len(words(sentence)) < 4 or is_question(sentence) or _injected(sentence, fenced):
                     continue
                 if known is not None and not _names(sentence, first_word_counts=True) - known:
                     continue
@@ -469,9 +470,10 @@ def _claims(candidates: Sequence[_Candidate], max_sentences: int = MAX_SENTENCES
     return chosen
 
 
-def _injected(sentence: str, passage: Passage) -> bool:
-    """Whether `sentence` gives orders to an AI, or stands where the article broke out of its fence: never quoted."""
-    return gives_instructions(sentence) or sentence not in without_fence_breaks(passage.text)
+def _injected(sentence: str, fenced: str) -> bool:
+    """Whether `sentence` gives orders to an AI, or stands where the article broke out of its fence (it is missing
+    from `fenced`, its passage without what came after a fence break): never quoted."""
+    return gives_instructions(sentence) or sentence not in fenced
 
 
 # A follow-up asking for someone or something not yet named ("who else tried?", "any other countries?").

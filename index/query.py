@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from index.keyword import asks_for_latest, mentions_relative_time
 from index.periods import Period, named_period, names_only_a_time, without_periods
@@ -85,10 +84,6 @@ class Subject:
     kind: str  # "name", "number", "term", or "focus": a word naming the kind of answer ("which hotel", "what force")
 
     @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.text.split())
-
-    @property
     def named(self) -> bool:
         """A name or a year: what an article must mention to be about the question at all."""
         return self.kind in ("name", "number")
@@ -110,10 +105,6 @@ class Query:
     relative_time: bool  # places itself relative to when it is asked ("this week", "yesterday", "latest")
     latest: bool  # asks for the newest coverage of its topic ("What's the latest on …?")
     roundup: bool  # asks for a briefing or gallery itself
-
-    @cached_property
-    def names(self) -> tuple[Subject, ...]:
-        return tuple(s for s in self.subjects if s.named)
 
 
 def parse(question: str) -> Query:
