@@ -140,7 +140,13 @@ def _answer_bonus(wants: str, question: str, sentence: str) -> float:
     question doesn't name, or for "which …" and "what …" questions any name or number it doesn't."""
     if wants:
         return ANSWER_BONUS if holds_answer(wants, sentence, question) else 0.0
-    return ANSWER_BONUS if _names(sentence, first_word_counts=True) - _names(question, first_word_counts=True) else 0.0
+    opens = _OPENS_WITH_NAME.match(sentence) is not None
+    return ANSWER_BONUS if _names(sentence, first_word_counts=opens) - _names(question, first_word_counts=True) else 0.0
+
+
+# A sentence whose first word is surely a name, not capitalised only for opening it: quoted ("“Succession” earned
+# …"), capitalised inside ("JetBlue has …"), or followed by another capitalised word ("Bed Bath & Beyond told …").
+_OPENS_WITH_NAME = re.compile(r"[“\"‘']|\d|[A-Z][\w'’-]*[A-Z]|[A-Z][\w'’.-]*\s+(?:(?:of|&|and)\s+)?[A-Z]")
 
 
 class ExtractiveWriter:
@@ -196,6 +202,11 @@ class ExtractiveWriter:
         statements = answering(query, statements)[: self.max_sentences]
         claims = [s.claim() for s in statements]
         full, shown = to_the_point(claims[0].sentence, query)
+        if statements[0].context is not None:
+            neighbour, before = statements[0].context
+            _, near = to_the_point(neighbour, query)
+            full, shown = (f"{neighbour} {full}", f"{near} {shown}") if before else (
+                f"{full} {neighbour}", f"{shown} {near}")
         claims[0] = replace(claims[0], sentence=full, shown=shown)
         answer = number_citations(question, claims)
         if found.unsaid_part:
@@ -368,8 +379,15 @@ def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement
     # Whether the first holds the kind of answer asked for; if not ("Which state …?" answered by a sentence that
     # names no state), a further sentence that names something new may be what was asked.
     answered = _answer_bonus(query.wants, query.text, first.first.sentence) > 0
+    if not answered:
+        # Its neighbour may hold it ("Velveeta started flying off the shelves." before "Sales of the processed
+        # cheese product …"): quoted with it, that neighbour answers before any sentence of another passage.
+        first.context = with_context(first.first, query, {s.first.sentence.lower() for s in statements})
+        answered = first.context is not None
+    said = first.first.sentence + (f" {first.context[0]}" if first.context else "")
+    covered |= {s for s in query.subjects if mentions(evidence(said), s)}
     extra = []
-    seen_names = _names(query.text, True) | _names(first.first.sentence, True)
+    seen_names = _names(query.text, True) | _names(said, True)
     for statement in rest:
         sentence = statement.first.sentence
         if _echoes_question(statement.terms, asked):
@@ -384,6 +402,51 @@ def answering(query: Query, statements: Sequence[_Statement]) -> list[_Statement
         answered = answered or _answer_bonus(query.wants, query.text, sentence) > 0
     extra.sort(key=lambda s: (s.first.passage.article_id != first.first.passage.article_id, s.first.offset))
     return [first, *extra]
+
+
+def with_context(candidate: _Candidate, query: Query, quoted: set[str]) -> tuple[str, bool] | None:
+    """The sentence just before or after `candidate` in its passage when that one holds the kind of answer asked for
+    and the candidate doesn't, and whether it comes before. News names a subject once and then says "he" or "the
+    processed cheese product": the sentence that matches a question best often leaves the answer to its neighbour
+    ("Velveeta started flying off the shelves. Sales of the processed cheese product … have been in decline …").
+    The one before wins when the candidate points back ("he", "its", "the company"); a fragment, a question, an
+    order to an AI or a sentence already quoted is never added, nor a next sentence that turns to another story."""
+    text = candidate.passage.text
+    spans = quote_spans(text)
+    said = _names(query.text, True) | _names(candidate.sentence, True)
+    usable: dict[int, str] = {}
+    for position in (candidate.position - 1, candidate.position + 1):
+        if not 0 <= position < len(spans):
+            continue
+        neighbour = text[spans[position][0] : spans[position][1]]
+        if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
+            continue
+        if gives_instructions(neighbour) or neighbour not in without_fence_breaks(text):
+            continue
+        if position > candidate.position and _TURNS_AWAY.match(neighbour):
+            continue
+        if _answer_bonus(query.wants, query.text, neighbour) > 0 and _names(neighbour, True) - said:
+            usable[position] = neighbour
+    if not usable:
+        return None
+    before = candidate.position - 1
+    position = before if before in usable and (_POINTS_BACK.match(candidate.sentence) or len(usable) == 1) else (
+        min(usable, key=lambda p: p < candidate.position))
+    return usable[position], position < candidate.position
+
+
+def _whole_sentence(text: str) -> bool:
+    """At least four words, starting as a sentence starts and ending as one ends (not cut off by a chunk edge)."""
+    bare = text.rstrip("\"'”’)] ")
+    return len(words(text)) >= 4 and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"“‘'(") and (
+        bare[-1:] in ".!?…"
+    )
+
+
+# A sentence that opens by pointing back to what the one before named ("He said …", "The company …", "Its …").
+_POINTS_BACK = re.compile(r"(?:[^,]*,\s*)?(?:he|she|it|they|his|her|its|their|this|these|that|those|the)\b", re.I)
+# A next sentence that turns to another story.
+_TURNS_AWAY = re.compile(r"(?:Meanwhile|Separately|Elsewhere|In other news|On another front)\b", re.IGNORECASE)
 
 
 def _echoes_question(terms: set[str], asked: set[str]) -> bool:
@@ -444,6 +507,7 @@ class _Statement:
     first: _Candidate
     terms: set[str]
     echoes: list[tuple[str, Passage]]
+    context: tuple[str, bool] | None = None  # a neighbouring sentence quoted with it, and whether it comes before
 
     def cites(self, article_id: str) -> bool:
         return article_id == self.first.passage.article_id or any(p.article_id == article_id for _, p in self.echoes)

@@ -142,8 +142,10 @@ def test_a_sentence_that_only_repeats_the_question_does_not_lead() -> None:
     shoppers = _passage("us", "Shoppers say supermarkets in France are struggling to stock the condiment.", score=0.8)
     question = "Supermarkets in France are struggling to stock which condiment, sparking outrage across the country?"
     writer = ExtractiveWriter()
-    # The other outlet's sentence matches best (it is the question in other words) but says nothing new.
-    assert writer.rank_sentences(question, [mustard, shoppers])[0].passage.article_id == "us"
+    # The other outlet's sentence matches better than the answer (it is the question in other words) but says
+    # nothing new.
+    ranked = [c.sentence for c in writer.rank_sentences(question, [mustard, shoppers])]
+    assert ranked.index(shoppers.text) < next(i for i, s in enumerate(ranked) if "mustard" in s)
     answer = writer.write(question, [mustard, shoppers])
     assert "Shoppers say" not in answer.text and "mustard" in answer.text
     assert [c.article_id for c in answer.citations] == ["fr"]
@@ -213,3 +215,23 @@ def test_a_question_about_a_time_gets_headlines_but_a_follow_up_keeps_its_topic(
     # A follow-up that names a day of its own asks for that day's news.
     dated = ExtractiveWriter().write("What happened on September 30, 2022?", [story], history=[previous])
     assert dated.text == headline.text
+
+
+def test_a_neighbour_that_holds_the_answer_is_quoted_with_a_sentence_that_does_not() -> None:
+    # The sentence that matches best refers back ("the processed cheese product"); the one before names it.
+    cheese = _passage("cheese", "In 2020, something odd happened in the dairy aisle: Velveeta started flying off "
+                                "the shelves. Sales of the processed cheese product had been in decline for years. "
+                                "Analysts expect the trend to fade.")
+    question = "A processed cheese product is seeing a boost in sales. Which product is it?"
+    answer = ExtractiveWriter().write(question, [cheese])
+    assert answer.text.startswith("In 2020, something odd happened in the dairy aisle: Velveeta started flying")
+    assert "Sales of the processed cheese product" in answer.text and "Analysts" not in answer.text
+    assert answer.citations[0].quote.startswith("In 2020")
+
+
+def test_a_sentence_that_holds_the_answer_is_quoted_alone() -> None:
+    cheese = _passage("cheese", "Shoppers returned to the dairy aisle. Sales of the processed cheese product "
+                                "Velveeta rose by a quarter. Analysts expect the trend to fade.")
+    answer = ExtractiveWriter().write("Sales of which processed cheese product rose?", [cheese])
+    assert answer.text.startswith("Sales of the processed cheese product Velveeta rose by a quarter")
+    assert "Shoppers" not in answer.text and "Analysts" not in answer.text
