@@ -22,8 +22,8 @@ from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandle
 
 from bot.telegram.handlers import NewsBot
 from bot.telegram.transport import TOKEN_REJECTED, bot_token, check_token, protect_token, send_with_retry
-from config.errors import ConfigError
 from config.settings import Settings
+from index.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.service import NewsService

@@ -32,8 +32,8 @@ from bot.telegram.messages import (
 from bot.telegram.streaming import EDIT_INTERVAL, chat_action, stream_answer
 from bot.telegram.transport import send_chunks, send_html, send_with_retry
 from bot.types import Conversation
-from config.errors import NewsbotError
 from config.settings import Settings
+from index.errors import NewsbotError
 
 if TYPE_CHECKING:
     from bot.service import NewsService

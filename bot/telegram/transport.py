@@ -16,8 +16,8 @@ from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from config.errors import ConfigError
 from config.settings import Settings
+from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from bot.service import NewsService
 from bot.telegram import NewsBot, build_application, check_token, protect_token, run_bot, webhook_options
 from bot.types import Answer, Citation, Conversation, Turn
 from bot.wiring import build_service
-from config import ConfigError, NewsbotError, Settings, load_settings
+from config import Settings, load_settings
+from index.errors import ConfigError, NewsbotError
 from tests.fakes.botapi import BOT_USERNAME, TOKEN, Call, FakeBotAPI, visible_text
 from tests.fakes.embedding import HashedTermsEmbedding
 

@@ -13,7 +13,8 @@ from bot.telegram import NewsBot, check_token
 from bot.telegram import transport as telegram_transport
 from bot.telegram.handlers import Skips
 from bot.types import Answer
-from config import ConfigError, load_settings
+from config import load_settings
+from index.errors import ConfigError
 from tests.bot.test_telegram import HOTEL_QUESTION, StartBot, Wrapped, settle, shown
 from tests.fakes.botapi import TOKEN, FakeBotAPI
 
