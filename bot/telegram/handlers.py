@@ -376,7 +376,7 @@ class NewsBot:
             reason = (
                 "the bot is stopping"
                 if not context.application.running
-                else f"no Bot API for {self.patience.delivery:.0f} s"
+                else f"no Bot API for {self.patience.delivery:g} s"
             )
             logger.warning("gave up delivering a reply to chat %s: %s (%s)", chat and chat.id, reason, context.error)
             return

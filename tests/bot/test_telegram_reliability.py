@@ -111,7 +111,7 @@ async def test_an_answer_is_given_up_with_a_log_line_after_the_patience_runs_out
     await asyncio.sleep(max(0.0, api.drop_until - time.monotonic()) + 4 * BRISK.max_backoff)
     assert api.sent(1) == []  # no late answer, and no apology either
     [line] = [r for r in caplog.records if "gave up" in r.getMessage()]
-    assert "chat 1" in line.getMessage() and line.exc_info is None
+    assert "chat 1" in line.getMessage() and "no Bot API for 0.5 s" in line.getMessage() and line.exc_info is None
     api.push_message(HOTEL_QUESTION, chat_id=1)  # and the bot answers again
     assert "Millennium Hilton" in shown((await api.wait_sent(1, timeout=40))[0])
 
