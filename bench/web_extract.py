@@ -14,7 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
-from index.cleaning import clean_text, html_to_article
+from index.cleaning import clean_text
+from index.html_article import html_to_article
 from index.web.extract import extract_article
 
 PAGES = Path(__file__).resolve().parents[1] / "tests" / "index" / "web" / "pages"

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from config.errors import NewsbotError
+from index.errors import NewsbotError
 
 if TYPE_CHECKING:  # typing only: importing the service at start-up would load llama-index for `--help`
     from bot.service import NewsService
@@ -236,7 +236,7 @@ def _seed_if_new(service: NewsService) -> None:
 
 def _require_articles(service: NewsService) -> None:
     """Stop with a message naming the store when it has nothing to answer from (not "The articles don't say")."""
-    from config.errors import StoreError
+    from index.errors import StoreError
 
     # The search's mirror holds every chunk and is read without opening Chroma while the store is unchanged.
     if len(service.searcher.index()) == 0:

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from config.errors import NewsbotError
+from index.errors import NewsbotError
 from index.types import SearchFilters
 
 KS = (1, 5, 10)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from config.errors import ConfigError, LLMError
+from index.errors import ConfigError, LLMError
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.types import ChatMessage

@@ -22,7 +22,7 @@ from bot.reply_format import is_refusal
 from bot.types import Answer, Turn
 from bot.verify import Verifier, VerifyStats, split_reply, strip_markers
 from bot.writers import AnswerWriter
-from config.errors import LLMError
+from index.errors import LLMError
 from index.types import Passage
 
 logger = logging.getLogger(__name__)

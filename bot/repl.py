@@ -10,7 +10,7 @@ from typing import TextIO
 from bot.render import render_answer, render_sources, render_stats
 from bot.service import NewsService
 from bot.types import Answer, Conversation
-from config.errors import NewsbotError
+from index.errors import NewsbotError
 
 HELP = """Ask a question about the articles, then follow up ("and where was he staying?").
 Commands:

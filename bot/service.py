@@ -15,8 +15,8 @@ from pathlib import Path
 from bot.followup import contextualize, topic_query
 from bot.types import Answer, Conversation, Turn
 from bot.writers import AnswerWriter
-from config.errors import LLMError
 from config.settings import Settings
+from index.errors import LLMError
 from index.ingest import Ingestor
 from index.query import Query, parse
 from index.search import Searcher

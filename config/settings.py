@@ -17,7 +17,7 @@ from pydantic_settings import (
 )
 from pydantic_settings.exceptions import SettingsError
 
-from config.errors import ConfigError
+from index.errors import ConfigError
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 # The seed articles of the checkout newsbot runs from (installed with `pip install -e .`), whatever the working folder.

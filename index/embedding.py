@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from config.errors import ConfigError
+from index.errors import ConfigError
 from index.memory import trim_heap
 
 if TYPE_CHECKING:

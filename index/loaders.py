@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config.errors import IngestError
-from index.cleaning import clean_text, html_to_article, normalize_date
+from index.cleaning import clean_text
+from index.dates import normalize_date
+from index.errors import IngestError
+from index.html_article import html_to_article
 from index.sentences import is_editors_note, leading_dateline, split_sentences
 from index.types import Article, Problem
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from index.cleaning import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
+from index.dates import MONTH, MONTHS, WORDED_DATES, YEAR, make_date
 from index.types import SearchFilters
 
 # "October 2022", "Oct. 2022", "March of 2021"; a day before the month is read by WORDED_DATES first.

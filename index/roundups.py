@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from index.cleaning import MONTHS
+from index.dates import MONTHS
 
 _DAY = (
     r"(?:today|tonight|this (?:morning|evening|weekend|week)|"

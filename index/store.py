@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from config.errors import EmbeddingMismatch, StoreError
 from config.settings import Settings
+from index.errors import EmbeddingMismatch, StoreError
 from index.types import StoreStats
 
 logger = logging.getLogger(__name__)

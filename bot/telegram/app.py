@@ -21,9 +21,16 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot.telegram.handlers import NewsBot
-from bot.telegram.transport import TOKEN_REJECTED, bot_token, check_token, protect_token, send_with_retry
-from config.errors import ConfigError
+from bot.telegram.transport import (
+    TOKEN_REJECTED,
+    Patience,
+    bot_token,
+    check_token,
+    protect_token,
+    send_with_retry,
+)
 from config.settings import Settings
+from index.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.service import NewsService
@@ -69,7 +76,8 @@ def register_handlers(app: AnyApplication, newsbot: NewsBot) -> None:
 async def register_commands(app: AnyApplication) -> None:
     """Register the command menu; a failure here is logged, not fatal."""
     try:
-        await send_with_retry(lambda: app.bot.set_my_commands(COMMANDS))
+        newsbot: NewsBot = app.bot_data["newsbot"]
+        await send_with_retry(lambda: app.bot.set_my_commands(COMMANDS), newsbot.patience)
     except TelegramError as exc:
         logger.warning("could not register the command menu: %s", exc)
 
@@ -93,9 +101,12 @@ def file_base_url(base_url: str) -> str:
     return base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
 
 
-def build_application(settings: Settings, service: NewsService) -> AnyApplication:
-    """A PTB Application with newsbot's handlers, processing updates concurrently."""
-    newsbot = NewsBot(settings, service)
+def build_application(
+    settings: Settings, service: NewsService, patience: Patience | None = None
+) -> AnyApplication:
+    """A PTB Application with newsbot's handlers, processing updates concurrently; its sends wait out outages with
+    `patience` (the bot's defaults unless given: tests shorten them)."""
+    newsbot = NewsBot(settings, service, patience)
     app = (
         Application.builder()
         .token(bot_token(settings))

@@ -30,10 +30,10 @@ from bot.telegram.messages import (
     update_kind,
 )
 from bot.telegram.streaming import EDIT_INTERVAL, chat_action, stream_answer
-from bot.telegram.transport import send_chunks, send_html, send_with_retry
+from bot.telegram.transport import Patience, send_chunks, send_html, send_with_retry
 from bot.types import Conversation
-from config.errors import NewsbotError
 from config.settings import Settings
+from index.errors import NewsbotError
 
 if TYPE_CHECKING:
     from bot.service import NewsService
@@ -136,7 +136,7 @@ def shorten(text: str, limit: int = 60) -> str:
 class NewsBot:
     """The handlers, with the per-chat state they share."""
 
-    def __init__(self, settings: Settings, service: NewsService) -> None:
+    def __init__(self, settings: Settings, service: NewsService, patience: Patience | None = None) -> None:
         self.settings = settings
         self.service = service
         self.chats: OrderedDict[int, ChatState] = OrderedDict()
@@ -144,6 +144,8 @@ class NewsBot:
         self.refusals = RateLimiter(1, window=REFUSAL_WINDOW)
         self.skipped: dict[tuple[int, int], Skips] = {}  # (chat, asker) → questions the coming notice will name
         self.edit_interval = EDIT_INTERVAL
+        self.notice_quiet = NOTICE_QUIET
+        self.patience = patience or Patience()
 
     # Access
 
@@ -184,6 +186,7 @@ class NewsBot:
         """Before any handler: log where the update comes from, and let its replies stop retrying at shutdown."""
         application = context.application
         telegram_transport.stopping.set(lambda: not application.running)  # this update's task (and its children)
+        telegram_transport.patience.set(self.patience)
         self.log_update(update)
 
     def log_update(self, update: Update) -> None:
@@ -344,7 +347,7 @@ class NewsBot:
             seen = 0
             while skips.count != seen and loop.time() < give_up_waiting:
                 seen = skips.count
-                await asyncio.sleep(NOTICE_QUIET)
+                await asyncio.sleep(self.notice_quiet)
             # Behind this chat's lock, the notice follows the answers still being written, as the asker expects.
             async with self.chat(key[0]).lock:
                 del self.skipped[key]  # questions skipped from now on start the next notice
@@ -368,12 +371,12 @@ class NewsBot:
             logger.warning("polling failed, retrying: %s%s", context.error, hint)
             return
         if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
-            # send_with_retry waited for the Bot API until DELIVERY_PATIENCE or shutdown: an apology would fail too.
+            # send_with_retry waited for the Bot API for its patience or until shutdown: an apology would fail too.
             chat = update.effective_chat if isinstance(update, Update) else None
             reason = (
                 "the bot is stopping"
                 if not context.application.running
-                else f"no Bot API for {telegram_transport.DELIVERY_PATIENCE:.0f} s"
+                else f"no Bot API for {self.patience.delivery:g} s"
             )
             logger.warning("gave up delivering a reply to chat %s: %s (%s)", chat and chat.id, reason, context.error)
             return

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
@@ -16,33 +17,48 @@ from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from config.errors import ConfigError
 from config.settings import Settings
+from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DELIVERY_PATIENCE = 300.0  # seconds to keep retrying a reply through an outage before giving it up
-MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 120.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN — check the token @BotFather gave you."
 
-# Whether the bot is shutting down, as seen by the update being handled (set per update by the handlers): a reply
-# waiting out an outage is given up then, so Ctrl+C doesn't wait DELIVERY_PATIENCE for an API that isn't there.
+
+@dataclass(frozen=True)
+class Patience:
+    """How long a send waits out network errors. The defaults are the bot's; tests pass shorter ones to run the
+    same retries through an outage of the fake Bot API in a fraction of the time."""
+
+    delivery: float = 300.0  # seconds to keep retrying a reply through an outage before giving it up
+    first_backoff: float = 0.5  # seconds before the first retry; each next wait doubles, up to max_backoff
+    max_backoff: float = 8.0
+
+
+PATIENCE = Patience()  # the bot's own
+
+# Whether the bot is shutting down, and how patient to be, as seen by the update being handled (set per update by
+# the handlers): a reply waiting out an outage is given up at shutdown, so Ctrl+C doesn't wait minutes for an API
+# that isn't there.
 stopping: ContextVar[Callable[[], bool]] = ContextVar("stopping", default=lambda: False)
+patience: ContextVar[Patience] = ContextVar("patience", default=PATIENCE)
 
 
-async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | None = None) -> T:
-    """Await `call()`, waiting out flood control (RetryAfter) and network errors for up to `patience` seconds.
+async def send_with_retry(call: Callable[[], Awaitable[T]], waits: Patience | None = None) -> T:
+    """Await `call()`, waiting out flood control (RetryAfter) and network errors for up to `waits.delivery` seconds
+    (`waits`: this update's `patience` when not given).
 
-    An answer the bot computed during an outage is worth keeping, so the default patience (DELIVERY_PATIENCE) is
-    minutes, not the few retries a blip needs; after it the last error is raised.
+    An answer the bot computed during an outage is worth keeping, so the default patience is minutes, not the few
+    retries a blip needs; after it the last error is raised.
     """
+    waits = waits or patience.get()
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + (DELIVERY_PATIENCE if patience is None else patience)
-    delay, warned = 0.5, False
+    deadline = loop.time() + waits.delivery
+    delay, warned = waits.first_backoff, False
     for attempt in itertools.count(1):
         try:
             return await call()
@@ -63,7 +79,7 @@ async def send_with_retry(call: Callable[[], Awaitable[T]], patience: float | No
             logger.log(level, "network error, retrying for up to %.0f s: %s", left, exc)
             warned = True
             await asyncio.sleep(min(delay, left))
-            delay = min(delay * 2, MAX_BACKOFF)
+            delay = min(delay * 2, waits.max_backoff)
     raise AssertionError("unreachable")
 
 

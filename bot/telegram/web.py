@@ -20,8 +20,8 @@ from bot.telegram.handlers import ADMIN_ONLY, NewsBot
 from bot.telegram.messages import after_command
 from bot.telegram.streaming import chat_action
 from bot.web import WebIngest, build_web
-from config.errors import NewsbotError
 from config.settings import Settings
+from index.errors import NewsbotError
 from index.web import is_url
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Turn a fetched web page into an `Article`: the story and its metadata, with trafilatura.
 
-trafilatura reads the HTML it is given and fetches nothing. newsbot's own HTML cleaner (index.cleaning) is the
+trafilatura reads the HTML it is given and fetches nothing. newsbot's own HTML reader (index.html_article) is the
 fallback for pages trafilatura finds no story in. A page with too little text for a story (a consent wall, a
 paywall teaser, a cookie notice) is a `Problem`, not an article.
 
@@ -16,7 +16,9 @@ import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
-from index.cleaning import clean_text, html_to_article, normalize_date
+from index.cleaning import clean_text
+from index.dates import normalize_date
+from index.html_article import html_to_article
 from index.types import Article, Problem
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from config.errors import NewsbotError
-from index.cleaning import clean_text, html_to_article, normalize_date
+from index.cleaning import clean_text
+from index.dates import normalize_date
+from index.errors import NewsbotError
+from index.html_article import html_to_article
 from index.types import Article
 from index.web.extract import decode_page, url_id
 

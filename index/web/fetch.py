@@ -28,7 +28,7 @@ from urllib.robotparser import RobotFileParser
 import httpcore
 import httpx
 
-from config.errors import NewsbotError
+from index.errors import NewsbotError
 from index.web import is_url
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from config.errors import ConfigError
+from index.errors import ConfigError
 
 __all__ = ["FEEDS_FILE", "FeedRegistry", "FollowedFeed"]
 

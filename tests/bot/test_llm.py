@@ -12,7 +12,8 @@ import pytest
 from bot.llm import build_openai_writer
 from bot.llm_writer import FollowUpRewriter, OpenAIWriter
 from bot.types import Answer, Conversation, Turn
-from config import LLMError, Settings, load_settings
+from config import Settings, load_settings
+from index.errors import LLMError
 from index.types import Passage
 from tests.bot.test_verify import HOTEL, HOTEL_2, PWNED, STORM, BagOfTermsEmbedding
 from tests.conftest import SEEDS
@@ -322,7 +323,7 @@ def test_a_server_with_one_model_is_asked_for_it(server: FakeOpenAIServer, tmp_p
 
 
 def test_a_server_with_several_models_stops_with_the_list(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    from config import ConfigError
+    from index.errors import ConfigError
 
     server.models = ["llama3.2:3b", "qwen2.5:1.5b"]
     with pytest.raises(ConfigError, match="offers 2 models: llama3.2:3b, qwen2.5:1.5b. Choose one with NEWSBOT_OPENAI"):

@@ -17,9 +17,11 @@ from telegram.ext import Application
 
 from bot.service import NewsService
 from bot.telegram import NewsBot, build_application, check_token, protect_token, run_bot, webhook_options
+from bot.telegram.transport import Patience
 from bot.types import Answer, Citation, Conversation, Turn
 from bot.wiring import build_service
-from config import ConfigError, NewsbotError, Settings, load_settings
+from config import Settings, load_settings
+from index.errors import ConfigError, NewsbotError
 from tests.fakes.botapi import BOT_USERNAME, TOKEN, Call, FakeBotAPI, visible_text
 from tests.fakes.embedding import HashedTermsEmbedding
 
@@ -110,7 +112,9 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 async def start_bot(api: FakeBotAPI, service: Any, tmp_path: Path) -> AsyncIterator[StartBot]:
     apps: list[Application[Any, Any, Any, Any, Any, Any]] = []
 
-    async def start(svc: Any = None, **overrides: Any) -> Application[Any, Any, Any, Any, Any, Any]:
+    async def start(
+        svc: Any = None, patience: Patience | None = None, **overrides: Any
+    ) -> Application[Any, Any, Any, Any, Any, Any]:
         options: dict[str, Any] = {
             "data_dir": tmp_path,
             "telegram_bot_token": TOKEN,
@@ -119,7 +123,7 @@ async def start_bot(api: FakeBotAPI, service: Any, tmp_path: Path) -> AsyncItera
             "telegram_rate_limit": 30,
         }
         settings = load_settings(**{**options, **overrides})
-        app = build_application(settings, svc or service)
+        app = build_application(settings, svc or service, patience)
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
@@ -271,7 +275,8 @@ async def test_allowlist_refuses_politely_and_leaks_nothing(
 
 
 async def test_rate_limit_says_slow_down_once(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
-    await start_bot(fast, telegram_rate_limit=2)
+    app = await start_bot(fast, telegram_rate_limit=2)
+    app.bot_data["newsbot"].notice_quiet = 0.5  # the five questions come at once: a short quiet is enough
     for _ in range(5):
         api.push_message(HOTEL_QUESTION, chat_id=3)
     await api.wait_sent(3, 3)

@@ -5,29 +5,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.telegram import NewsBot, check_token
-from bot.telegram import transport as telegram_transport
 from bot.telegram.handlers import Skips
+from bot.telegram.transport import Patience
 from bot.types import Answer
-from config import ConfigError, load_settings
+from config import load_settings
+from index.errors import ConfigError
 from tests.bot.test_telegram import HOTEL_QUESTION, StartBot, Wrapped, settle, shown
 from tests.fakes.botapi import TOKEN, FakeBotAPI
 
 OFF_TOPIC = "Who won the 2018 World Cup?"  # the seed articles don't say
+# The bot's retries through an outage, on a shorter clock: the outages below last many backoffs, as real ones do.
+BRISK = Patience(first_backoff=0.05, max_backoff=0.25)
+NOTICE_QUIET = 0.5  # the skip notice's wait for a quiet moment (1.5 s in the bot): the bursts below come at once
 
 
 async def test_a_flood_gets_its_answers_then_one_notice_naming_every_skipped_question(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped
 ) -> None:
-    await start_bot(fast, telegram_rate_limit=10)
+    app = await start_bot(fast, telegram_rate_limit=10)
+    app.bot_data["newsbot"].notice_quiet = NOTICE_QUIET
     for n in range(1, 14):  # 13 questions at once: the bot reads them in one getUpdates
         api.push_message(f"Q{n}: {HOTEL_QUESTION}", chat_id=3)
     await api.wait_sent(3, 11)
-    await settle(api, 1.5)
+    await settle(api, 2 * NOTICE_QUIET)  # time for a second notice, were there one
     texts = [shown(c) for c in api.sent(3)]
     assert len(texts) == 11
     assert all("Millennium Hilton" in t for t in texts[:10])  # every answer given comes before the notice
@@ -48,13 +54,14 @@ def test_a_long_burst_is_named_in_part_and_counted() -> None:
 
 
 async def test_skipped_group_questions_are_quoted(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
-    await start_bot(fast, telegram_rate_limit=1)
+    app = await start_bot(fast, telegram_rate_limit=1)
+    app.bot_data["newsbot"].notice_quiet = NOTICE_QUIET
     asked = [
         api.push_message(f"/ask Q{n}: {HOTEL_QUESTION}", chat_id=-50, user_id=9, chat_type="group")
         for n in (1, 2, 3)
     ]
     answer, notice = await api.wait_sent(-50, 2)
-    await settle(api, 1.5)
+    await settle(api, 2 * NOTICE_QUIET)
     assert len(api.sent(-50)) == 2
     assert answer.params["reply_parameters"]["message_id"] == asked[0]["message_id"]
     assert notice.params["reply_parameters"]["message_id"] == asked[1]["message_id"]
@@ -65,7 +72,7 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped
 ) -> None:
     api.fail_next("setMyCommands", times=3, status=502)
-    await start_bot(fast)
+    await start_bot(fast, Patience(first_backoff=0.2))  # the menu is retried after 0.2, 0.4 and 0.8 s
     api.push_message(HOTEL_QUESTION, chat_id=1)
     [reply] = await api.wait_sent(1, timeout=30)
     [menu] = await api.wait_for(lambda a: a.sent(method="setMyCommands"), timeout=30)
@@ -76,10 +83,12 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
 async def test_an_answer_ready_during_a_long_outage_is_delivered_after_it(
     api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer
 ) -> None:
-    await start_bot(Wrapped(service, hotel_answer, slow=0.5))
+    await start_bot(Wrapped(service, hotel_answer, slow=0.5), BRISK)
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    api.drop_connections(20.0)  # longer than the retries used to last (about 16 s)
+    # A dozen retries long: a reply given up after a fixed number of retries (as it once was, after about
+    # 16 s at the bot's backoff) is lost; one given up only after its patience is delivered.
+    api.drop_connections(3.0)
     [reply] = await api.wait_sent(1, timeout=60)
     assert "Millennium Hilton" in shown(reply)
     await settle(api, 1.0)
@@ -92,18 +101,17 @@ async def test_an_answer_is_given_up_with_a_log_line_after_the_patience_runs_out
     service: Any,
     hotel_answer: Answer,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(telegram_transport, "DELIVERY_PATIENCE", 2.0)
-    await start_bot(Wrapped(service, hotel_answer, slow=0.5))
+    await start_bot(Wrapped(service, hotel_answer, slow=0.5), replace(BRISK, delivery=0.5))
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    api.drop_connections(6.0)
+    api.drop_connections(2.0)  # four times the patience
     await api.wait_for(lambda a: any("gave up" in r.getMessage() for r in caplog.records), timeout=20)
-    await asyncio.sleep(max(0.0, api.drop_until - time.monotonic()) + 2.0)
+    # Four backoffs after the outage: a reply still being retried would have been sent by then.
+    await asyncio.sleep(max(0.0, api.drop_until - time.monotonic()) + 4 * BRISK.max_backoff)
     assert api.sent(1) == []  # no late answer, and no apology either
     [line] = [r for r in caplog.records if "gave up" in r.getMessage()]
-    assert "chat 1" in line.getMessage() and line.exc_info is None
+    assert "chat 1" in line.getMessage() and "no Bot API for 0.5 s" in line.getMessage() and line.exc_info is None
     api.push_message(HOTEL_QUESTION, chat_id=1)  # and the bot answers again
     assert "Millennium Hilton" in shown((await api.wait_sent(1, timeout=40))[0])
 

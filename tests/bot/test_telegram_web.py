@@ -4,6 +4,7 @@ site, both on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from config import load_settings
 from index.web.registry import FeedRegistry
 from tests.conftest import make_service
 from tests.fakes.botapi import TOKEN, FakeBotAPI, visible_text
-from tests.index.web.site import ARTICLE_PATH, PAGES, Reply, Site, page, serve, slow, story_page
+from tests.index.web.site import ARTICLE_PATH, PAGES, Reply, Site, held, page, serve, story_page
 
 ADMIN = 777
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
@@ -127,8 +128,9 @@ async def test_followed_feeds_refresh_on_schedule_without_blocking_answers(
 ) -> None:
     feed = (PAGES / "feed.rss").read_bytes().replace(b"/stories/1", b"/slow/1").replace(b"/stories/gone", b"/slow/2")
     site.routes["/slow.rss"] = Reply(200, "application/rss+xml", feed)
-    site.routes["/slow/1"] = slow(story_page(1), 3.0)
-    site.routes["/slow/2"] = slow(story_page(2), 3.0)
+    release = threading.Event()  # the story pages wait for it: the refresh is under way until the test says
+    site.routes["/slow/1"] = held(story_page(1), release)
+    site.routes["/slow/2"] = held(story_page(2), release)
     FeedRegistry(tmp_path / "data").add(site.url("/slow.rss"))
     app = await start(web_allow_private=True, feed_refresh_minutes=0.01)
     assert app.job_queue.get_jobs_by_name(JOB_NAME)  # type: ignore[union-attr]
@@ -140,6 +142,7 @@ async def test_followed_feeds_refresh_on_schedule_without_blocking_answers(
     api.push_message("What happened to the harbour bridge?", chat_id=1)
     await api.wait_sent(1, 1, timeout=30)
     assert site.in_flight  # answered while the refresh was still waiting for the slow pages
+    release.set()
     registry = FeedRegistry(tmp_path / "data")
     for _ in range(300):
         followed = registry.load()[0]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import ConfigError
 from config.settings import load_settings
+from index.errors import ConfigError
 
 
 def test_defaults_come_from_the_defaults_file() -> None:

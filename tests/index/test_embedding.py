@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from config.errors import ConfigError
 from config.settings import Settings
 from index import embedding
 from index.embedding import (
@@ -22,6 +21,7 @@ from index.embedding import (
     piece_counter,
     word_pieces,
 )
+from index.errors import ConfigError
 
 # The model itself: only the real MiniLM can be checked against its reference.
 pytestmark = pytest.mark.model

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import EmbeddingMismatch, IngestError
 from index.embedding import word_pieces
+from index.errors import EmbeddingMismatch, IngestError
 from index.store import ArticleStore
 from tests.conftest import SEEDS, make_service, make_settings
 

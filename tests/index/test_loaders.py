@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.errors import IngestError
+from index.errors import IngestError
 from index.loaders import LoadStats, check_paths, iter_articles
 from index.types import Article, Problem
 

@@ -91,7 +91,7 @@ def test_a_write_by_another_process_is_seen_by_the_next_start(tmp_path: Path) ->
 
 
 def test_another_embedding_model_opens_the_store_and_is_refused(tmp_path: Path) -> None:
-    from config.errors import EmbeddingMismatch
+    from index.errors import EmbeddingMismatch
 
     data = tmp_path / "data"
     ingest(open_store(data), FERRY)

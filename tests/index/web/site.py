@@ -131,6 +131,17 @@ def slow(reply: Reply, seconds: float) -> Route:
     return route
 
 
+def held(reply: Reply, release: threading.Event) -> Route:
+    """Serve `reply` once the test sets `release` (or the site stops): a page as slow as the test needs, no slower."""
+
+    def route(handler: Handler) -> Reply:
+        if not release.wait(30):
+            handler.server.stopping.wait(30)
+        return reply
+
+    return route
+
+
 def fails_then(reply: Reply, failures: int, status: int = 503, retry_after: str = "1") -> Route:
     """Answer `status` with Retry-After `failures` times, then `reply`."""
     count = {"n": 0}

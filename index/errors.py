@@ -8,7 +8,8 @@
     └── LLMError                 the language model could not answer
 
 Fronts (CLI, REPL, Telegram) catch NewsbotError and show its message; anything else is a bug and is logged
-with its traceback.
+with its traceback. This module imports nothing, so config/, index/ and bot/ all raise these without importing
+each other.
 """
 
 
