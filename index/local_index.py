@@ -21,10 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from index.keyword import KeywordIndex, terms
+from index.keyword import KeywordIndex
 from index.memory import trim_heap
 from index.roundups import is_roundup
 from index.store import ArticleStore
+from index.terms import bm25_terms
 from index.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -243,7 +244,7 @@ class LocalIndex:
             spans.append((int(meta.get("start", 0) or 0), int(meta.get("end", 0) or 0)))
             vecs.append(np.asarray(vector, dtype=np.float32))
             title = str(meta.get("title", ""))
-            docs.append(terms(keyword_text(title, text or "")))
+            docs.append(bm25_terms(keyword_text(title, text or "")))
             self.articles[article_id] = (
                 title, str(meta.get("published_at", "")), str(meta.get("url", "")), str(meta.get("path", ""))
             )
