@@ -119,17 +119,19 @@ def bm25_only_searcher(chunks: Path) -> Searcher:
     import numpy as np
 
     from index.local_index import LocalIndex
+    from index.mirror import Mirror
+    from index.mirror_file import load, save
 
     cached = chunks.with_suffix(".index.npz")
-    index = LocalIndex.load(cached)
+    index = load(cached)
     if index is None:
         index = LocalIndex()
         with chunks.open(encoding="utf-8") as lines:
             rows = [json.loads(line) for line in lines]
-        index._append((r["id"], r["text"], r["meta"], np.zeros(1, dtype=np.float32)) for r in rows)
-        index.save(cached)
+        index.append((r["id"], r["text"], r["meta"], np.zeros(1, dtype=np.float32)) for r in rows)
+        save(index, cached)
     searcher = Searcher(store=None, embed_model=_ZeroEmbedding())  # type: ignore[arg-type]
-    searcher._index = index
+    searcher.mirror = Mirror(None, None, index)  # type: ignore[arg-type]  # no store: the index is all there is
     return searcher
 
 

@@ -150,6 +150,14 @@ class KeywordIndex:
             found = self.vocab[term] = len(self.vocab)
         return found
 
+    def copy(self) -> KeywordIndex:
+        """A copy that can change while this one stays as it is (it shares the arrays: they are replaced, never
+        mutated)."""
+        other = KeywordIndex(self.k1, self.b)
+        other.vocab = dict(self.vocab)
+        other.indptr, other.term_ids, other.tfs = self.indptr, self.term_ids, self.tfs
+        return other
+
     # Persisting
 
     def arrays(self) -> dict[str, np.ndarray]:

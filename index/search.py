@@ -11,7 +11,6 @@ bot.extractive.MIN_PASSAGE_SCORE).
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -19,9 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from index.days import day_number, day_of
 from index.filters import allowed_rows, why_nothing_matches
 from index.keyword import query_terms, statement_terms
-from index.local_index import LocalIndex, cache_path, day_number, day_of, open_index, sync_and_save
+from index.local_index import LocalIndex
+from index.mirror import Mirror
 from index.periods import named_day, without_periods
 from index.query import Query, parse
 from index.ranking import (
@@ -68,36 +69,20 @@ class Searcher:
         cache_dir: Path | None = None,
         ranking: Ranking | None = None,
     ) -> None:
-        self.store = store
-        self.cache_dir = cache_dir
         self.embed_model = embed_model
         self.ranking = ranking or Ranking()
-        self._index: LocalIndex | None = None
-        self._lock = threading.Lock()
+        # The local index's life cycle (opening, syncing, saving) is the mirror's business, not the search's.
+        self.mirror = Mirror(store, cache_dir)
 
     # The local index
 
     def refresh(self) -> None:
         """Bring the local index up to date after the store changed (only changed articles are re-read)."""
-        with self._lock:
-            current = self._index
-            if current is None:
-                self._index = open_index(self.store, self._cache_file())
-                return
-            # Sync a copy so searches running meanwhile keep a consistent index.
-            updated = current.copy()
-            sync_and_save(updated, self.store, self._cache_file(), self.store.stamp() or "")
-            self._index = updated
+        self.mirror.refresh()
 
     def index(self) -> LocalIndex:
         """The local index, opened (and synced with the store) on first use."""
-        index = self._index
-        if index is None:
-            with self._lock:
-                if self._index is None:
-                    self._index = open_index(self.store, self._cache_file())
-                index = self._index
-        return index
+        return self.mirror.index()
 
     def article_text(self, article_id: str) -> str:
         """An article's whole text, from the local mirror."""
@@ -110,9 +95,6 @@ class Searcher:
     def archive_now(self, as_of: date | None = None) -> date | None:
         """The archive's "now": its newest article's day, or `as_of` if that is earlier (None: an empty archive)."""
         return _archive_now(self.index(), None, as_of)
-
-    def _cache_file(self) -> Path | None:
-        return cache_path(self.cache_dir, self.store) if self.cache_dir is not None else None
 
     # Searching
 

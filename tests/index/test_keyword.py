@@ -145,3 +145,17 @@ def test_arrays_round_trip(rows: list[str]) -> None:
     loaded = KeywordIndex.from_arrays(index.arrays())
     query = query_terms("idaho gun rates " + " ".join(rows))
     assert np.array_equal(loaded.scores(query), index.scores(query))
+
+
+def test_a_copy_changes_while_the_original_stays_as_it_was() -> None:
+    original = KeywordIndex()
+    original.add([bm25_terms(d) for d in DOCS[:3]])
+    before = original.scores(query_terms("idaho police rates"))
+    copy = original.copy()
+    copy.add([bm25_terms(d) for d in DOCS[3:]])
+    copy.keep(np.array([False, True, True, True, True]))
+    assert len(original) == 3 and "feder" not in original.vocab
+    assert np.array_equal(original.scores(query_terms("idaho police rates")), before)
+    fresh = KeywordIndex()
+    fresh.add([bm25_terms(d) for d in DOCS[1:]])
+    assert np.allclose(copy.scores(query_terms("idaho police rates")), fresh.scores(query_terms("idaho police rates")))

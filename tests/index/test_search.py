@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from index.days import day_number, day_numbers
 from index.embedding import word_pieces
 from index.ingest import Chunker, Ingestor
 from index.keyword import statement_terms
-from index.local_index import LocalIndex, cache_path, day_number, day_numbers
+from index.mirror import cache_path
+from index.mirror_file import load
 from index.ranking import Ranking, best_sentence_share, date_prior, recency
 from index.search import Searcher
 from index.store import ArticleStore
@@ -269,6 +271,17 @@ def test_index_follows_ingest_and_remove_without_a_rebuild(store: ArticleStore, 
     assert len(searcher.index()) == store.chunk_count()
 
 
+def test_a_refresh_leaves_the_index_a_search_holds_as_it_was(store: ArticleStore, searcher: Searcher) -> None:
+    held = searcher.index()
+    rows, articles = len(held), set(held.article_ids.tolist())
+    _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
+    assert store.remove("ferry") > 0
+    searcher.refresh()
+    assert (len(held), set(held.article_ids.tolist())) == (rows, articles)
+    assert "volcano" not in held.keyword.vocab
+    assert {"volcano"} <= set(searcher.index().article_ids.tolist()) and "ferry" not in searcher.index().article_ids
+
+
 def test_updated_article_replaces_its_rows(store: ArticleStore, searcher: Searcher) -> None:
     searcher.index()
     _ingestor(store).ingest([article("ferry", "Harbour ferry sinks", "The new ferry Aurora docked safely at dawn.")])
@@ -284,25 +297,25 @@ def test_cache_is_reused_and_follows_changes_made_by_another_process(
     searcher.index()
     path = cache_path(tmp_path, store)
     assert path.exists()
-    loaded = LocalIndex.load(path)
+    loaded = load(path)
     assert loaded is not None and len(loaded) == store.chunk_count()
     # Another process adds an article; a new searcher loads the cache and fetches only that article.
     _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
     fetched: list[Any] = []
-    import index.local_index as local_index
+    import index.mirror as mirror
 
-    real_fetch = local_index._fetch
+    real_fetch = mirror._fetch
 
     def spy(store: ArticleStore, ids: list[str] | None):  # type: ignore[no-untyped-def]
         fetched.append(ids)
         return real_fetch(store, ids)
 
     try:
-        local_index._fetch = spy  # type: ignore[assignment]
+        mirror._fetch = spy  # type: ignore[assignment]
         again = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
         assert _ids(again, "Hunga Tonga volcano")[0] == "volcano"
     finally:
-        local_index._fetch = real_fetch  # type: ignore[assignment]
+        mirror._fetch = real_fetch  # type: ignore[assignment]
     assert fetched == [["volcano"]]
 
 
