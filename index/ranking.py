@@ -23,13 +23,14 @@ Mode = Literal["hybrid", "bm25", "vector"]
 
 @dataclass(frozen=True)
 class Ranking:
-    """The knobs of article ranking (weights in first-place votes)."""
+    """The knobs of article ranking, weights in first-place votes (how each default was chosen: BENCHMARKS.md,
+    "Decisions")."""
 
     # Which retrievers vote: both, or one alone (for measuring each).
     mode: Mode = "hybrid"
     # Reciprocal rank fusion constant: larger flattens the difference between ranks.
     rrf_k: float = 20.0
-    # How much each retriever's ranking counts in the fusion.
+    # Each retriever's say in the fusion; BM25's is larger as, alone, it ranks the stories better than the cosine.
     bm25_weight: float = 1.0
     dense_weight: float = 0.7
     # Chunks each retriever contributes before articles are formed (the setting `candidates`).
@@ -40,24 +41,21 @@ class Ranking:
     drop_time_words: bool = True
     # Dated to the days it names ("in October 2022"), a question's date words would match articles about the date.
     drop_period_words: bool = True
-    # News is reported just after it happens: full weight in the `window` days up to the reference date, fading
-    # with a half-life of `half_life` days before it, and of one day after it (a question cannot be about later news).
+    # News is reported just after it happens: full weight in the `window` days up to the reference date (`date_prior`).
     date_weight: float = 2.5
     window: int = 6
     half_life: float = 3.0
     # Only the best matches gain from their date, or articles sharing one word with a question outrank its story.
     date_prior_top: int = 50
-    # An article from before the day a question names ("on Monday", "last night") cannot report that day's news.
+    # An article from before the day a question names ("on Monday") cannot report that day's news (0: ignore days).
     day_half_life: float = 1.0
     # News questions are mostly about recent events: of two equal matches the newer wins, with or without a date.
     recency_weight: float = 0.5
     recency_half_life: float = 365.0
-    # A question placed in time ("this week", "yesterday") wants the archive's latest coverage, even of an archive
-    # that ended before it was asked (where the date prior gives nothing).
+    # A question placed in time ("this week") wants the latest coverage, even where the date prior gives nothing.
     relative_recency_weight: float = 1.0
     relative_recency_half_life: float = 180.0
-    # "What is the latest on …" wants the newest of its few best matches (the best 30 for "the latest on Hurricane
-    # Ian" already hold November's Storm Nicole).
+    # "The latest on …" wants the newest of its few best matches (the 30 best for Hurricane Ian hold Storm Nicole).
     latest_weight: float = 3.0
     latest_half_life: float = 30.0
     latest_top: int = 20
@@ -65,8 +63,7 @@ class Ranking:
     sentence_weight: float = 1.0
     sentence_top: int = 10
     sentence_chunks: int = 2
-    # A roundup gives a story a paragraph, often in the question's own words; the story's own report is the better
-    # source (not when the question asks for a roundup).
+    # A roundup gives a story a paragraph in the question's words; the story's own report is the better source.
     roundup_weight: float = 2.0
 
 
