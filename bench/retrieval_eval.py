@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluate import DEPTH, Question, load_questions  # noqa: E402
 from index.periods import named_period  # noqa: E402
-from index.search import Ranking, Searcher  # noqa: E402
+from index.ranking import Ranking  # noqa: E402
+from index.search import Searcher  # noqa: E402
 from index.types import SearchFilters  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -118,17 +119,19 @@ def bm25_only_searcher(chunks: Path) -> Searcher:
     import numpy as np
 
     from index.local_index import LocalIndex
+    from index.mirror import Mirror
+    from index.mirror_file import load, save
 
     cached = chunks.with_suffix(".index.npz")
-    index = LocalIndex.load(cached)
+    index = load(cached)
     if index is None:
         index = LocalIndex()
         with chunks.open(encoding="utf-8") as lines:
             rows = [json.loads(line) for line in lines]
-        index._append((r["id"], r["text"], r["meta"], np.zeros(1, dtype=np.float32)) for r in rows)
-        index.save(cached)
+        index.append((r["id"], r["text"], r["meta"], np.zeros(1, dtype=np.float32)) for r in rows)
+        save(index, cached)
     searcher = Searcher(store=None, embed_model=_ZeroEmbedding())  # type: ignore[arg-type]
-    searcher._index = index
+    searcher.mirror = Mirror(None, None, index)  # type: ignore[arg-type]  # no store: the index is all there is
     return searcher
 
 
@@ -140,8 +143,10 @@ def store_searcher(data_dir: Path) -> Searcher:
     return build_service(load_settings(data_dir=data_dir)).searcher
 
 
-# Each configuration is the default Ranking with some knobs changed; the last one is the default itself.
-_PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, window=7, half_life=7.0, future_grace=1,
+# Each configuration is the default Ranking with some knobs changed; the last one is the default itself. (Rows in
+# docs/history also name configurations that lost and left the code: a date inferred from the top results, a day's
+# grace after the reference date in the "plain" prior.)
+_PLAIN = dict(rrf_k=60.0, dense_weight=1.0, lead_boost=0.0, date_weight=1.0, window=7, half_life=7.0,
               drop_time_words=False, sentence_weight=0.0, recency_weight=0.0, relative_recency_weight=0.0,
               roundup_weight=0.0)
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -150,12 +155,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
         mode="bm25", lead_boost=0.0, date_weight=4.0
     ),
     "bm25 + lead chunk x1.5": dict(mode="bm25"),
-    "bm25 + lead + inferred date (no-date runs)": dict(mode="bm25", infer_weight=0.5),
     "vector: exact cosine over all chunks, article = best chunk, plain date prior": dict(_PLAIN, mode="vector"),
     "vector + tuned prior": dict(mode="vector"),
     "hybrid RRF k=60, equal weights, no lead, plain date prior": dict(_PLAIN),
     "hybrid RRF k=20, dense 0.7, no lead, tuned prior": dict(lead_boost=0.0, sentence_weight=0.0),
-    "hybrid + lead + inferred date (no-date runs)": dict(infer_weight=0.5, sentence_weight=0.0),
     "default but time words kept in dated BM25 queries": dict(drop_time_words=False, sentence_weight=0.0),
     "default but a named month's words kept in the query (--months-in-text)": dict(drop_period_words=False),
     "default without the sentence stage": dict(sentence_weight=0.0),

@@ -52,7 +52,8 @@ def build_service(settings: Settings, embed_model: Embedder | None = None) -> Ne
     keep_blas_off_the_encoder()
     from index.embedding import build_embed_model, piece_counter
     from index.ingest import Chunker, Ingestor
-    from index.search import Ranking, Searcher
+    from index.ranking import Ranking
+    from index.search import Searcher
     from index.store import ArticleStore
 
     embed_model = embed_model or build_embed_model(settings)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.days import day_of
 from index.ingest import date_num
-from index.local_index import LocalIndex, day_of
+from index.local_index import LocalIndex
 from index.types import SearchFilters
 
 # More outlets than this are summed up, not listed.

@@ -15,24 +15,9 @@ import numpy as np
 
 from index.periods import WEEKDAY_AS_TIME, WEEKDAYS
 from index.sentences import is_question, split_sentences
-from index.terms import stem_all
+from index.terms import bm25_terms, bm25_words, stem_all
 
-__all__ = ["KeywordIndex", "asks_for_latest", "mentions_relative_time", "query_terms", "statement_terms", "terms"]
-
-_WORD = re.compile(r"(?u)\b\w\w+\b")
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
-def terms(text: str) -> list[str]:
-    """The index terms of `text`: lower-cased words of two or more characters, stop words dropped, stemmed."""
-    stop = _stopwords()
-    return stem_all([w for w in _WORD.findall(text.lower()) if w not in stop])
+__all__ = ["KeywordIndex", "asks_for_latest", "mentions_relative_time", "query_terms", "statement_terms"]
 
 
 @lru_cache(maxsize=4096)
@@ -44,10 +29,8 @@ def statement_terms(text: str) -> tuple[frozenset[str], ...]:
     One stemming call for the whole text, not one per sentence: the search's second stage runs this on twenty
     chunks a question. Remembered, as popular articles come up again and again.
     """
-    stop = _stopwords()
-    # Split before lower-casing (capitals tell a new sentence from "Dr. Biden"); lower-cased as `terms` does.
-    parts = [text[a:b].lower() for a, b in split_sentences(text) if not is_question(text[a:b])]
-    sentences = [[w for w in _WORD.findall(part) if w not in stop] for part in parts]
+    # Split before lower-casing: capitals tell a new sentence from "Dr. Biden".
+    sentences = [bm25_words(text[a:b]) for a, b in split_sentences(text) if not is_question(text[a:b])]
     stems = stem_all([w for words in sentences for w in words])
     out, start = [], 0
     for words in sentences:
@@ -107,7 +90,7 @@ def query_terms(text: str, drop_time_words: bool = False) -> list[str]:
             tok for i, tok in enumerate(tokens)
             if tok.lower() not in _TIME_WORDS or (i > 0 and tok[0].isupper() and tok.lower() not in WEEKDAYS)
         )
-    return list(dict.fromkeys(terms(text)))
+    return list(dict.fromkeys(bm25_terms(text)))
 
 
 def _idf(documents: int, frequency: float) -> float:
@@ -166,6 +149,14 @@ class KeywordIndex:
         if found is None:
             found = self.vocab[term] = len(self.vocab)
         return found
+
+    def copy(self) -> KeywordIndex:
+        """A copy that can change while this one stays as it is (it shares the arrays: they are replaced, never
+        mutated)."""
+        other = KeywordIndex(self.k1, self.b)
+        other.vocab = dict(self.vocab)
+        other.indptr, other.term_ids, other.tfs = self.indptr, self.term_ids, self.tfs
+        return other
 
     # Persisting
 

@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from index.query import Query
-from index.search import Searcher, passage_from
+from index.search import Searcher
 from index.types import Passage, SearchFilters
+
+
+def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    """A Passage from a stored chunk's text and metadata."""
+    return Passage(
+        chunk_id=chunk_id,
+        article_id=str(meta.get("article_id", "")),
+        text=text,
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        published_at=str(meta.get("published_at", "")),
+        url=str(meta.get("url", "")),
+        path=str(meta.get("path", "")),
+        start=int(meta.get("start", 0) or 0),
+        end=int(meta.get("end", 0) or 0),
+        score=score,
+    )
+
 
 
 def node_from(passage: Passage) -> NodeWithScore:

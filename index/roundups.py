@@ -3,7 +3,7 @@
 Daily briefings ("5 things to know for July 25: Wildfires, Ukraine, Monkeypox", "Ten Things You Need to Know
 Today"), almanacs ("This Date in Baseball", "Today in History") and photo galleries ("Photos: SpaceX's historic
 Crew-5 launch") mention a story, often in the words a question later uses, but the story's own report says more
-and is the better source to quote. Search ranks roundups a little lower (`index.search.Ranking.roundup_weight`),
+and is the better source to quote. Search ranks roundups a little lower (`index.ranking.Ranking.roundup_weight`),
 unless the question asks for one ("What were the things to know on July 25?", "photos of the launch"), and they
 stay findable when nothing else tells the story.
 """

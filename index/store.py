@@ -354,16 +354,6 @@ class ArticleStore:
                 return
             offset += page_size
 
-    def fingerprint(self) -> str:
-        """Changes whenever the set of articles or their contents change (keys derived caches)."""
-        import hashlib
-
-        digest = hashlib.sha1(usedforsecurity=False)
-        for entry in sorted(self.all_entries(), key=lambda e: e.article_id):
-            digest.update(f"{entry.article_id}:{entry.version};".encode())
-        digest.update(str(self.chunk_count()).encode())
-        return digest.hexdigest()
-
     def stats(self) -> StoreStats:
         entries = self.all_entries()
         outlets = Counter(e.source or "(unknown outlet)" for e in entries)

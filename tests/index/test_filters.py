@@ -14,7 +14,7 @@ from index.types import SearchFilters
 def _index(*rows: tuple[str, str, int]) -> LocalIndex:
     """One chunk per (article id, outlet, yyyymmdd date; 0 = undated)."""
     index = LocalIndex()
-    index._append(
+    index.append(
         (f"{a}:0", "Some text.", {"article_id": a, "source": s, "date_num": d, "title": a}, np.ones(4))
         for a, s, d in rows
     )

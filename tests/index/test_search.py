@@ -10,10 +10,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from index.days import day_number, day_numbers
 from index.embedding import word_pieces
 from index.ingest import Chunker, Ingestor
-from index.local_index import LocalIndex, cache_path, day_numbers
-from index.search import Ranking, Searcher, chroma_where, date_prior, recency
+from index.keyword import statement_terms
+from index.mirror import cache_path
+from index.mirror_file import load
+from index.ranking import Ranking, best_sentence_share, date_prior, recency
+from index.search import Searcher
 from index.store import ArticleStore
 from index.types import Article, SearchFilters
 from tests.fakes.embedding import HashedTermsEmbedding
@@ -106,13 +110,13 @@ def test_reference_date_prefers_recent_articles(searcher: Searcher) -> None:
 
 
 def test_date_prior_shape() -> None:
-    cfg = Ranking(window=7, half_life=7.0, future_grace=1)
-    days = day_numbers(np.array([20220615, 20220618, 20220603, 20220625, 0, 20220631]))
-    prior = date_prior(days, date(2022, 6, 17), cfg)
-    assert prior[:2].tolist() == [1.0, 1.0]  # in the window; a day late still counts (time zones)
-    assert prior[2] == pytest.approx(0.5)
-    assert prior[3] < 0.01
-    assert prior[4:].tolist() == [0.0, 0.0]  # unknown, and no such day
+    days = day_numbers(np.array([20220615, 20220611, 20220603, 20220618, 20220625, 0, 20220631]))
+    prior = date_prior(days, day_number(date(2022, 6, 17)), window=7, half_life=7.0)
+    assert prior[:2].tolist() == [1.0, 1.0]  # in the window up to the reference date
+    assert prior[2] == pytest.approx(0.5)  # a half-life before the window
+    assert prior[3] == pytest.approx(0.5)  # a day after the reference date: later news fades fast
+    assert prior[4] < 0.01
+    assert prior[5:].tolist() == [0.0, 0.0]  # unknown, and no such day
 
 
 def test_day_numbers_are_days_since_1970() -> None:
@@ -222,9 +226,8 @@ def test_the_date_prior_lifts_only_articles_that_match_well(store: ArticleStore,
 
 
 def test_recency_shape() -> None:
-    cfg = Ranking(recency_half_life=365.0)
     days = day_numbers(np.array([20220617, 20210617, 20230617, 0]))
-    found = recency(days, date(2022, 6, 17), cfg)
+    found = recency(days, day_number(date(2022, 6, 17)), half_life=365.0)
     assert found[0] == 1.0
     assert found[1] == pytest.approx(0.5)
     assert found[2] == pytest.approx(0.5, abs=0.01)
@@ -268,6 +271,17 @@ def test_index_follows_ingest_and_remove_without_a_rebuild(store: ArticleStore, 
     assert len(searcher.index()) == store.chunk_count()
 
 
+def test_a_refresh_leaves_the_index_a_search_holds_as_it_was(store: ArticleStore, searcher: Searcher) -> None:
+    held = searcher.index()
+    rows, articles = len(held), set(held.article_ids.tolist())
+    _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
+    assert store.remove("ferry") > 0
+    searcher.refresh()
+    assert (len(held), set(held.article_ids.tolist())) == (rows, articles)
+    assert "volcano" not in held.keyword.vocab
+    assert {"volcano"} <= set(searcher.index().article_ids.tolist()) and "ferry" not in searcher.index().article_ids
+
+
 def test_updated_article_replaces_its_rows(store: ArticleStore, searcher: Searcher) -> None:
     searcher.index()
     _ingestor(store).ingest([article("ferry", "Harbour ferry sinks", "The new ferry Aurora docked safely at dawn.")])
@@ -283,25 +297,25 @@ def test_cache_is_reused_and_follows_changes_made_by_another_process(
     searcher.index()
     path = cache_path(tmp_path, store)
     assert path.exists()
-    loaded = LocalIndex.load(path)
+    loaded = load(path)
     assert loaded is not None and len(loaded) == store.chunk_count()
     # Another process adds an article; a new searcher loads the cache and fetches only that article.
     _ingestor(store).ingest([article("volcano", "Volcano erupts", "The volcano Hunga Tonga erupted, ash fell.")])
     fetched: list[Any] = []
-    import index.local_index as local_index
+    import index.mirror as mirror
 
-    real_fetch = local_index._fetch
+    real_fetch = mirror._fetch
 
     def spy(store: ArticleStore, ids: list[str] | None):  # type: ignore[no-untyped-def]
         fetched.append(ids)
         return real_fetch(store, ids)
 
     try:
-        local_index._fetch = spy  # type: ignore[assignment]
+        mirror._fetch = spy  # type: ignore[assignment]
         again = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
         assert _ids(again, "Hunga Tonga volcano")[0] == "volcano"
     finally:
-        local_index._fetch = real_fetch  # type: ignore[assignment]
+        mirror._fetch = real_fetch  # type: ignore[assignment]
     assert fetched == [["volcano"]]
 
 
@@ -315,15 +329,6 @@ def test_damaged_cache_is_rebuilt(store: ArticleStore, searcher: Searcher, tmp_p
 def test_empty_store_finds_nothing(store: ArticleStore, tmp_path: Path) -> None:
     searcher = Searcher(store, HashedTermsEmbedding(), cache_dir=tmp_path)
     assert searcher.search("anything") == []
-
-
-def test_chroma_where() -> None:
-    assert chroma_where(None) is None
-    assert chroma_where(SearchFilters(as_of=date(2022, 1, 1))) is None
-    assert chroma_where(SearchFilters(sources=("CNN",), since=date(2022, 1, 2))) == {
-        "$and": [{"source": {"$in": ["CNN"]}}, {"date_num": {"$gte": 20220102}}]
-    }
-
 
 
 class _NoReads:
@@ -396,14 +401,12 @@ def test_a_roundup_ranks_below_the_story_it_summarises(store: ArticleStore, tmp_
     assert _ids(searcher, "What were the things to know about the ferry that sank on Tuesday?")[0] == "roundup"
 
 
-def test_best_sentence_share_weighs_terms_by_idf(store: ArticleStore, searcher: Searcher) -> None:
-    from index.search import best_sentence_share
-
-    index = searcher.index()
-    ferry = [r for r in range(len(index)) if index.article_ids[r] == "ferry"][:1]
-    assert best_sentence_share(index, ferry, {"ferri": 2.0, "marisol": 1.0}) == 1.0
-    assert best_sentence_share(index, ferry, {"ferri": 2.0, "volcano": 2.0}) == 0.5
-    assert best_sentence_share(index, ferry, {}) == 0.0
+def test_best_sentence_share_weighs_terms_by_idf() -> None:
+    sentences = statement_terms("The old ferry Marisol sank in the harbour. Were the Marisol cars lost? Nobody knows.")
+    assert best_sentence_share(sentences, {"ferri": 2.0, "marisol": 1.0}) == 1.0
+    assert best_sentence_share(sentences, {"ferri": 2.0, "volcano": 2.0}) == 0.5
+    assert best_sentence_share(sentences, {"marisol": 1.0, "car": 1.0}) == 0.5  # the question does not count
+    assert best_sentence_share(sentences, {}) == 0.0
 
 
 def test_a_question_about_a_time_and_no_topic_gets_each_articles_lead(store: ArticleStore, tmp_path: Path) -> None:
