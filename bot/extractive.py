@@ -105,6 +105,7 @@ class Assessment:
     asked: list[Subject]  # the words the question asks with
     unsaid: list[Subject]  # of those, what the article to quote doesn't mention
     unsaid_part: str = ""  # a second part of the question that article doesn't touch at all
+    whole: bool = False  # the best sentence mentions everything the question is about
 
     @property
     def unsaid_share(self) -> float:
@@ -261,6 +262,8 @@ class ExtractiveWriter:
             asked=asked,
             unsaid=unsaid,
             unsaid_part=unsaid_part,
+            whole=lead is not None and all(
+                mentions(evidence(lead.sentence), s) for s in query.subjects if s.kind != "focus"),
         )
 
     def decline(self, found: Assessment, question: str) -> Answer | None:
@@ -269,7 +272,8 @@ class ExtractiveWriter:
             return not_covered(question, [s for s in found.named if s not in found.missing], found.missing)
         if not found.ranked or found.best < self.min_sentence_score:
             return abstention(question)
-        if found.passage_best < self.min_passage_score and found.best < STRONG_SENTENCE_SCORE:
+        # A passage under the floor is about other things, unless its best sentence says everything asked about.
+        if found.passage_best < self.min_passage_score and found.best < STRONG_SENTENCE_SCORE and not found.whole:
             return abstention(question)
         if not found.unsaid_part and found.unsaid_share > self.max_unsaid_share:
             mentioned = found.named + [s for s in found.asked if s not in found.unsaid]

@@ -60,6 +60,14 @@ def test_the_words_naming_the_kind_of_answer_are_not_required_of_the_article() -
     assert "carrier strike group" in first_sentence(writer.write(question, [passage]).text)
 
 
+@pytest.mark.parametrize("when", [" in May 2019", ""])
+def test_a_sentence_that_says_all_that_is_asked_answers_from_a_long_passage(seeded_service, when) -> None:  # type: ignore[no-untyped-def]
+    # The seed's passage is about many things (a low match as a whole, under the passage floor); its sentence
+    # names the US, the Middle East and what was sent.
+    answer = seeded_service.ask(f"What military force did the US send to the Middle East{when}?")
+    assert not answer.abstained and "carrier strike group" in first_sentence(answer.text), answer.text
+
+
 def test_half_a_two_part_question_is_answered_and_the_other_half_named(seeded_service) -> None:  # type: ignore[no-untyped-def]
     answer = seeded_service.ask("Which hotel was Rouhani staying at, and how many people were injured there?")
     assert "Millennium Hilton" in answer.text and not answer.abstained
