@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from index.dates import MONTHS
 from index.query import surface_words
 
 __all__ = ["holds_answer", "names_a_person"]
@@ -28,8 +29,8 @@ PLACES = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _LOCATED = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?([A-Z][a-z]+)")
-_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_TIME = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d|"
+_MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))  # "september" before "sep"
+_TIME = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\.?\s+\d|"
                    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b", re.I)
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                      r"thousands?|millions?|billions?|half|twice|once)\b", re.I)  # fmt: skip

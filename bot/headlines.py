@@ -3,7 +3,7 @@
 "What happened on September 8, 2022?", "What's the latest news?": there is nothing to match sentences against, so
 the best-matching sentence is an accident (a tweet stamped with the same date). The stories themselves are the
 answer: the opening sentence of each of the best articles from then, each cited. Which questions these are is
-`index.periods.names_only_a_time`; for them the search hands over each article's opening passage.
+`Query.time_only` (index.query); for them the search hands over each article's opening passage.
 """
 
 from __future__ import annotations
