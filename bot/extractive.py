@@ -175,15 +175,17 @@ class ExtractiveWriter:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
-        query = parse(question)
+    def write(self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        query = question if isinstance(question, Query) else parse(question)
+        question = query.text
         # "What happened on May 3?": that day's headlines (bot.headlines). A follow-up ("What happened next?")
         # takes its topic from the conversation, unless it names a time of its own.
         if query.time_only and (not history or query.period is not None):
             return headlines(query, passages, self.max_sentences) or abstention(question)
         if history and is_follow_up(question):
             # "who else tried?": the previous question says what about; the answer must name someone new.
-            query = replace(parse(topic_query(question, question, history)), wants=query.wants)
+            # What it wants and its parts are its own: the topic's words only say what it is about.
+            query = replace(parse(topic_query(question, question, history)), wants=query.wants, parts=query.parts)
         known = None
         if history and _ELSE.search(question):
             known = _names(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
@@ -221,7 +223,7 @@ class ExtractiveWriter:
         """What the passages hold for `query`: its sentences, ranked, from articles that name what it names, and
         what the question is about that the articles don't mention. With `known` names, only sentences that name
         someone or something else count ("who else tried?")."""
-        ranked = self.rank_sentences(query.text, passages, known)
+        ranked = self.rank_sentences(query, passages, known)
         if known is not None and query.wants == "person":
             # "who else …?": a sentence naming someone new by title ("Prime Minister Boris Johnson") names a person
             # surely; "the United Nations" may be new too, but is no one.
@@ -289,18 +291,19 @@ class ExtractiveWriter:
         return passage.text
 
     def stream(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()
     ) -> Iterator[str | Answer]:
         answer = self.write(question, passages, history)
         yield answer.text
         yield answer
 
     def rank_sentences(
-        self, question: str, passages: Sequence[Passage], known: set[str] | None = None
+        self, question: str | Query, passages: Sequence[Passage], known: set[str] | None = None
     ) -> list[_Candidate]:
         """Every sentence of the passages, best answer first (ledes ahead of equal matches), with its score in
         [0, 1]-ish."""
-        parsed = parse(question)
+        parsed = question if isinstance(question, Query) else parse(question)
+        question = parsed.text
         subjects, wanted = parsed.subjects, parsed.wants
         candidates: list[_Candidate] = []
         seen: set[str] = set()

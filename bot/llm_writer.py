@@ -23,6 +23,7 @@ from bot.types import Answer, Turn
 from bot.verify import Verifier, VerifyStats, split_reply, strip_markers
 from bot.writers import AnswerWriter
 from index.errors import LLMError
+from index.query import Query
 from index.types import Passage
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ class OpenAIWriter:
         self.last_stats = VerifyStats()  # of the last reply (for bench/writer_bench.py)
         self.last_reply = ""
 
-    def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+    def write(self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        question = question.text if isinstance(question, Query) else question
         if not passages:
             return abstention(question)
         sources = group_sources(passages)
@@ -83,8 +85,9 @@ class OpenAIWriter:
         return answer
 
     def stream(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()
     ) -> Iterator[str | Answer]:
+        question = question.text if isinstance(question, Query) else question
         # `question` is already standalone (the rewriter ran), so the history isn't sent: less to pay, less to leak.
         if not passages:
             answer = abstention(question)

@@ -146,8 +146,11 @@ class NewsService:
         parsed = parse(search_query)
         passages = self.search(parsed, filters)
         answer: Answer | None = None
+        # Parsed once: the writer reads the Query the search read, unless the search also took the topic from the
+        # conversation.
+        asked = parsed if search_query == query else query
         try:
-            for item in self.writer.stream(query, passages, history):
+            for item in self.writer.stream(asked, passages, history):
                 if isinstance(item, Answer):
                     answer = item
                 else:
@@ -156,7 +159,7 @@ class NewsService:
             if self.fallback is None:
                 raise
             logger.warning("the LLM failed, answering extractively: %s", exc)
-            answer = self.fallback.write(query, passages, history)
+            answer = self.fallback.write(asked, passages, history)
             # The LLM's message says what to fix (a wrong key, an unknown model); it is written to be shown.
             note = f"{FALLBACK_NOTE} ({exc})"
             answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, note)

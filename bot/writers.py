@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from bot.types import Answer, Turn
+from index.query import Query
 from index.types import Passage
 
 
@@ -17,12 +18,13 @@ class AnswerWriter(Protocol):
     # only once, whole, before the Answer.
     streams: bool
 
-    def write(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
-        """Return the finished answer; abstain (no citations) when the passages don't answer the question."""
+    def write(self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Answer:
+        """Return the finished answer; abstain (no citations) when the passages don't answer the question. The
+        question comes parsed when the service has parsed it already, to be read, not parsed again."""
         ...
 
     def stream(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self, question: str | Query, passages: Sequence[Passage], history: Sequence[Turn] = ()
     ) -> Iterator[str | Answer]:
         """Yield text deltas as they are produced, then the finished Answer as the last item."""
         ...
