@@ -17,10 +17,11 @@ from bot.coverage import evidence, mentions, share, unmentioned
 from bot.followup import is_follow_up, topic_query
 from bot.headlines import headlines
 from bot.instructions import gives_instructions, without_fence_breaks
-from bot.sentences import QUESTION_WORDS, STOPWORDS, content_terms, words
+from bot.sentences import content_terms, words
 from bot.types import Answer, Turn
 from index.query import Query, Subject, parse
 from index.sentences import is_question, quote_spans
+from index.terms import content_tokens
 from index.types import Passage
 
 # Calibrated by bench/calibrate_abstention.py (BENCHMARKS.md, Decisions): with these, 97% of answerable
@@ -551,29 +552,17 @@ def _injected(sentence: str, fenced: str) -> bool:
 _ELSE = re.compile(r"\b(?:else|other|others|besides|apart from|except)\b", re.IGNORECASE)
 
 def _names(text: str, first_word_counts: bool = False) -> set[str]:
-    """The content terms of `text` that are names or numbers (see `_surface_content`)."""
-    flags = _surface_content(text, first_word_counts)
-    return {t for t, name in zip(content_terms(text), flags, strict=False) if name}
+    """The content terms of `text` that are names or numbers: capitalised mid-sentence, or digits. With
+    `first_word_counts`, a capitalised first word counts too (it may be a name: "Georgia's contest …")."""
+    return {
+        term
+        for position, surface, term in content_tokens(text)
+        if surface[0].isdigit() or (surface[0].isupper() and (position > 0 or first_word_counts))
+    }
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
-
-
-def _surface_content(text: str, first_word_counts: bool = False) -> list[bool]:
-    """For each content word of `text`, whether it is a name or a number (capitalised mid-sentence, or digits).
-    With `first_word_counts`, a capitalised first word counts too (it may be a name: "Georgia's contest …")."""
-    flags = []
-    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’\-]*", text)
-    for i, token in enumerate(tokens):
-        low = token.lower().replace("’", "'")
-        if low.endswith("'s"):
-            low = low[:-2]
-        low = low.strip("'-")
-        if not low or low in STOPWORDS or low in QUESTION_WORDS:
-            continue
-        flags.append(token[0].isdigit() or (token[0].isupper() and (i > 0 or first_word_counts)))
-    return flags
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

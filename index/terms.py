@@ -13,8 +13,8 @@ import re
 import threading
 
 __all__ = [
-    "BM25_STOPWORDS", "QUESTION_WORDS", "STOPWORDS", "bm25_terms", "bm25_words", "content_terms", "stem", "stem_all",
-    "words",
+    "BM25_STOPWORDS", "QUESTION_WORDS", "STOPWORDS", "bm25_terms", "bm25_words", "content_terms", "content_tokens",
+    "stem", "stem_all", "words",
 ]
 
 STOPWORDS = frozenset(
@@ -65,18 +65,35 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of `text`, possessives dropped."""
-    out = []
-    for word in _WORD.findall(text):
-        word = word.lower().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        out.append(word.strip("'-"))
-    return [w for w in out if w]
+    return [w for _, _, w in _tokens(text) if w]
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed words that carry meaning (no stopwords, no question words)."""
-    return stem_all([w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS])
+    return stem_all([w for _, _, w in _content(text)])
+
+
+def content_tokens(text: str) -> list[tuple[int, str, str]]:
+    """The words of `content_terms` as `(position, surface, term)`: where the word stands among all the words of
+    `text` (0: it opens it), the word as written, and its term. The answer writer reads names off the surface
+    ("Velveeta", "2020") with the same tokenizer that makes the terms."""
+    content = _content(text)
+    terms = stem_all([w for *_, w in content])
+    return [(i, surface, term) for (i, surface, _), term in zip(content, terms, strict=True)]
+
+
+def _tokens(text: str) -> list[tuple[int, str, str]]:
+    out = []
+    for i, surface in enumerate(_WORD.findall(text)):
+        word = surface.lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        out.append((i, surface, word.strip("'-")))
+    return out
+
+
+def _content(text: str) -> list[tuple[int, str, str]]:
+    return [t for t in _tokens(text) if t[2] and t[2] not in STOPWORDS and t[2] not in QUESTION_WORDS]
 
 
 def bm25_words(text: str) -> list[str]:
