@@ -107,6 +107,7 @@ class Assessment:
     unsaid: list[Subject]  # of those, what the article to quote doesn't mention
     unsaid_part: str = ""  # a second part of the question that article doesn't touch at all
     whole: bool = False  # the best sentence mentions everything the question is about
+    says_some: bool = True  # the best sentence, or one beside it, mentions a word the question asks with
 
     @property
     def unsaid_share(self) -> float:
@@ -244,8 +245,10 @@ class ExtractiveWriter:
         if ranked and asked:
             fewest = min(len(unsaid_in[c.passage.article_id]) for c in ranked)
             allowed = max(fewest, int(self.max_unsaid_share * len(asked)))
-            # Those articles' sentences lead; the others may still add what they say.
-            ranked.sort(key=lambda c: len(unsaid_in[c.passage.article_id]) > allowed)
+            # Those articles' sentences lead, and of them first a sentence that, with the sentences beside it,
+            # says something of what is asked: one that only names what the question names ("Lower.com Field will
+            # host the 2022 World Cup qualifying match" for "Who won the 2022 World Cup?") answers nothing.
+            ranked.sort(key=lambda c: (len(unsaid_in[c.passage.article_id]) > allowed, not _says_some(c, asked)))
         lead = ranked[0] if ranked else None
         unsaid = unsaid_in[lead.passage.article_id] if lead is not None else []
         unsaid_part = ""
@@ -265,6 +268,7 @@ class ExtractiveWriter:
             asked=asked,
             unsaid=unsaid,
             unsaid_part=unsaid_part,
+            says_some=lead is not None and (not asked or _says_some(lead, asked)),
             whole=lead is not None and all(
                 mentions(evidence(lead.sentence), s) for s in query.subjects if s.kind != "focus"),
         )
@@ -281,6 +285,8 @@ class ExtractiveWriter:
         if not found.unsaid_part and found.unsaid_share > self.max_unsaid_share:
             mentioned = found.named + [s for s in found.asked if s not in found.unsaid]
             return not_covered(question, mentioned, found.unsaid)
+        if not found.says_some:
+            return abstention(question)
         return None
 
     def _text_of(self, passage: Passage) -> str:
@@ -455,6 +461,14 @@ def _whole_sentence(text: str) -> bool:
 _POINTS_BACK = re.compile(r"(?:[^,]*,\s*)?(?:he|she|it|they|his|her|its|their|this|these|that|those|the)\b", re.I)
 # A next sentence that turns to another story.
 _TURNS_AWAY = re.compile(r"(?:Meanwhile|Separately|Elsewhere|In other news|On another front)\b", re.IGNORECASE)
+
+
+def _says_some(candidate: _Candidate, asked: Sequence[Subject]) -> bool:
+    """Whether `candidate`'s sentence or a sentence beside it in its passage mentions one of the `asked` words."""
+    spans = quote_spans(candidate.passage.text)
+    first, last = max(candidate.position - 1, 0), min(candidate.position + 1, len(spans) - 1)
+    near = evidence(candidate.passage.text[spans[first][0] : spans[last][1]]) if spans else evidence(candidate.sentence)
+    return any(mentions(near, s) for s in asked)
 
 
 def _echoes_question(terms: set[str], asked: set[str]) -> bool:

@@ -235,3 +235,28 @@ def test_a_sentence_that_holds_the_answer_is_quoted_alone() -> None:
     answer = ExtractiveWriter().write("Sales of which processed cheese product rose?", [cheese])
     assert answer.text.startswith("Sales of the processed cheese product Velveeta rose by a quarter")
     assert "Shoppers" not in answer.text and "Analysts" not in answer.text
+
+
+def test_a_sentence_that_only_names_what_the_question_names_does_not_answer_it() -> None:
+    # The article says "won" (about 1994), but nowhere near the sentence about the 2022 World Cup.
+    lede = ("Lower.com Field will host a 2022 World Cup qualifying match between the U.S. and Costa Rica. "
+            "Tickets go on sale Friday at the stadium. Parking opens two hours before kick-off.")
+    article = lede + " " + "Fans remember the 1994 tournament. " * 8 + "Brazil won the World Cup in 1994."
+    writer = ExtractiveWriter(article_text=lambda _: article)
+    answer = writer.write("Who won the 2022 World Cup?", [_passage("cup", lede, score=0.7)])
+    assert answer.abstained and answer.citations == ()
+    assert answer.text.startswith("The articles don't say.")
+
+
+def test_of_sentences_naming_the_same_the_one_that_says_what_is_asked_leads() -> None:
+    venue = _passage("venue", "The 2022 World Cup final was held at Lusail Stadium near Doha, Qatar, on Sunday "
+                              "evening.", score=1.0)
+    result = _passage("result", "Argentina won the 2022 World Cup, beating France on penalties.", score=0.3)
+    # The venue's article says "won" too, far from that sentence.
+    texts = {"venue": venue.text + " The crowd sang for hours." * 8 + " Messi won the Golden Ball in 2014.",
+             "result": result.text}
+    writer = ExtractiveWriter(article_text=texts.__getitem__)
+    # The venue's sentence matches better (its passage more so), but says nothing of who won.
+    assert writer.rank_sentences("Who won the 2022 World Cup?", [venue, result])[0].passage is venue
+    answer = writer.write("Who won the 2022 World Cup?", [venue, result])
+    assert answer.text.startswith("Argentina won the 2022 World Cup"), answer.text
