@@ -435,7 +435,7 @@ def with_context(candidate: _Candidate, query: Query, quoted: set[str]) -> tuple
         neighbour = text[spans[position][0] : spans[position][1]]
         if not _whole_sentence(neighbour) or is_question(neighbour) or neighbour.lower() in quoted:
             continue
-        if gives_instructions(neighbour) or neighbour not in without_fence_breaks(text):
+        if _injected(neighbour, without_fence_breaks(text)):
             continue
         if position > candidate.position and _TURNS_AWAY.match(neighbour):
             continue
