@@ -81,10 +81,16 @@ def _seeded_with_fake(tmp_path_factory: pytest.TempPathFactory):  # type: ignore
 
 
 @pytest.fixture(scope="session")
-def _seeded_with_model(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from index.embedding import MiniLMEmbedding
+def minilm():  # type: ignore[no-untyped-def]
+    """The real model for the services tests marked `model` share; each text embedded once (tests/shared_model.py)."""
+    from tests.shared_model import RememberingMiniLM
 
-    return _seeded(tmp_path_factory, MiniLMEmbedding())
+    return RememberingMiniLM()
+
+
+@pytest.fixture(scope="session")
+def _seeded_with_model(tmp_path_factory: pytest.TempPathFactory, minilm):  # type: ignore[no-untyped-def]
+    return _seeded(tmp_path_factory, minilm)
 
 
 @pytest.fixture

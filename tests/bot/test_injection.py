@@ -114,11 +114,11 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture(scope="module")
-def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> NewsService:
+def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory, minilm: Any) -> NewsService:
     from bot.wiring import build_service
 
     tmp = tmp_path_factory.mktemp("injection")
-    service = build_service(settings_for(server, tmp, llm_timeout=20.0, llm_prompt="auto"))
+    service = build_service(settings_for(server, tmp, llm_timeout=20.0, llm_prompt="auto"), minilm)
     report = service.ingest_articles([article(c) for c in CASES])
     assert report.added == len(CASES), report
     return service
