@@ -283,7 +283,7 @@ async def test_allowlist_refuses_politely_and_leaks_nothing(
 
 async def test_rate_limit_says_slow_down_once(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
     app = await start_bot(fast, telegram_rate_limit=2)
-    app.bot_data["newsbot"].notice_quiet = 0.5  # the five questions come at once: a short quiet is enough
+    app.bot_data["newsbot"].notice_quiet = 0.3  # the five questions come at once: a short quiet is enough
     for _ in range(5):
         api.push_message(HOTEL_QUESTION, chat_id=3)
     await api.wait_sent(3, 3)

@@ -23,7 +23,7 @@ from tests.fakes.botapi import TOKEN, FakeBotAPI
 OFF_TOPIC = "Who won the 2018 World Cup?"  # the seed articles don't say
 # The bot's retries through an outage, on a shorter clock: the outages below last many backoffs, as real ones do.
 BRISK = Patience(first_backoff=0.02, max_backoff=0.1)
-NOTICE_QUIET = 0.5  # the skip notice's wait for a quiet moment (1.5 s in the bot): the bursts below come at once
+NOTICE_QUIET = 0.3  # the skip notice's wait for a quiet moment (1.5 s in the bot): the bursts below come at once
 
 
 async def test_a_flood_gets_its_answers_then_one_notice_naming_every_skipped_question(
@@ -73,7 +73,7 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped
 ) -> None:
     api.fail_next("setMyCommands", times=3, status=502)
-    await start_bot(fast, Patience(first_backoff=0.2))  # the menu is retried after 0.2, 0.4 and 0.8 s
+    await start_bot(fast, Patience(first_backoff=0.1))  # the menu is retried after 0.1, 0.2 and 0.4 s
     api.push_message(HOTEL_QUESTION, chat_id=1)
     [reply] = await api.wait_sent(1, timeout=30)
     [menu] = await api.wait_for(lambda a: a.sent(method="setMyCommands"), timeout=30)
