@@ -349,6 +349,7 @@ async def test_send_failures_during_an_answer_are_retried(
     api.drop_connections(1.0)  # the answer is ready while the API is unreachable
     [reply] = await api.wait_sent(1, timeout=10)
     assert "Millennium Hilton" in shown(reply)
+    assert "sendMessage" in api.dropped  # the reply did meet the outage
 
 
 async def test_errors_get_an_apology_and_a_logged_traceback(
