@@ -114,11 +114,11 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture(scope="module")
-def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> NewsService:
+def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory, minilm: Any) -> NewsService:
     from bot.wiring import build_service
 
     tmp = tmp_path_factory.mktemp("injection")
-    service = build_service(settings_for(server, tmp, llm_timeout=20.0, llm_prompt="auto"))
+    service = build_service(settings_for(server, tmp, llm_timeout=20.0, llm_prompt="auto"), minilm)
     report = service.ingest_articles([article(c) for c in CASES])
     assert report.added == len(CASES), report
     return service
@@ -182,12 +182,18 @@ async def test_telegram_drafts_and_replies_show_nothing_the_injections_asked_for
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
         server.replies.clear()
+        # Every question at once, each from its own chat: the bot answers chats side by side.
         for chat, case in enumerate(CASES, 1):
             server.reply(obeying, chunk_delay=0.02)  # slow enough for drafts to be sent
             api.push_message(case.question, chat_id=chat)
-            await api.wait_for(lambda a, chat=chat: any("Sources" in _shown(c.params.get("text", ""), c.params)
-                                                         for c in a.calls if c.params.get("chat_id") == chat),
-                               timeout=30)
+        answered: set[int] = set()
+
+        def all_answered(a: FakeBotAPI) -> bool:
+            answered.update(c.params["chat_id"] for c in a.calls
+                            if "Sources" in _shown(c.params.get("text", ""), c.params))
+            return answered >= set(range(1, len(CASES) + 1))
+
+        await api.wait_for(all_answered, timeout=60)
         for chat, case in enumerate(CASES, 1):
             texts = [_shown(c.params.get("text", ""), c.params) for c in api.calls if c.params.get("chat_id") == chat]
             assert any(case.fact[:-1] in t for t in texts)

@@ -62,11 +62,11 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture(scope="module")
-def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory) -> NewsService:
+def service(server: FakeOpenAIServer, tmp_path_factory: pytest.TempPathFactory, minilm: Any) -> NewsService:
     from bot.wiring import build_service
 
     tmp = tmp_path_factory.mktemp("replies")
-    service = build_service(settings_for(server, tmp, seeds_dir=SEEDS, llm_timeout=20.0, llm_prompt="auto"))
+    service = build_service(settings_for(server, tmp, seeds_dir=SEEDS, llm_timeout=20.0, llm_prompt="auto"), minilm)
     assert service.ensure_seeded() is not None
     return service
 

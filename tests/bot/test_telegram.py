@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -63,9 +64,12 @@ class Wrapped:
         fail: BaseException | None = None,
         deltas: list[str] | None = None,
         delta_pause: float = 0.0,
+        hold: threading.Event | None = None,
     ) -> None:
         self.inner, self.replay, self.slow, self.fail = inner, replay, slow, fail
         self.deltas, self.delta_pause = deltas, delta_pause
+        self.hold = hold  # "slow" questions wait for it to be set (or up to 30 s), instead of sleeping `slow`
+        self.held = threading.Event()  # set once a "slow" question waits
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -76,6 +80,9 @@ class Wrapped:
         if self.fail and "fail" in question:
             raise self.fail
         if "slow" in question:
+            if self.hold is not None:
+                self.held.set()
+                self.hold.wait(30)
             time.sleep(self.slow)
         if self.deltas is None and self.replay is None:
             yield from self.inner.stream(question.replace("slow", ""), conversation, filters)
@@ -276,7 +283,7 @@ async def test_allowlist_refuses_politely_and_leaks_nothing(
 
 async def test_rate_limit_says_slow_down_once(api: FakeBotAPI, start_bot: StartBot, fast: Wrapped) -> None:
     app = await start_bot(fast, telegram_rate_limit=2)
-    app.bot_data["newsbot"].notice_quiet = 0.5  # the five questions come at once: a short quiet is enough
+    app.bot_data["newsbot"].notice_quiet = 0.3  # the five questions come at once: a short quiet is enough
     for _ in range(5):
         api.push_message(HOTEL_QUESTION, chat_id=3)
     await api.wait_sent(3, 3)
@@ -326,10 +333,11 @@ async def test_bot_survives_a_bot_api_that_drops_connections(
     await start_bot(fast)
     api.push_message(HOTEL_QUESTION, chat_id=1)
     await api.wait_sent(1)
-    api.drop_connections(2.0)
+    api.drop_connections(1.0)  # two of the bot's backoffs, and two of PTB's polling backoffs
     api.push_message(HOTEL_QUESTION, chat_id=2)
     [reply] = await api.wait_sent(2, timeout=15)
     assert "Millennium Hilton" in shown(reply)
+    assert "sendMessage" in api.dropped  # the reply did meet the outage
 
 
 async def test_send_failures_during_an_answer_are_retried(
@@ -341,6 +349,7 @@ async def test_send_failures_during_an_answer_are_retried(
     api.drop_connections(1.0)  # the answer is ready while the API is unreachable
     [reply] = await api.wait_sent(1, timeout=10)
     assert "Millennium Hilton" in shown(reply)
+    assert "sendMessage" in api.dropped  # the reply did meet the outage
 
 
 async def test_errors_get_an_apology_and_a_logged_traceback(
@@ -368,13 +377,16 @@ async def test_newsbot_errors_are_shown_as_they_are(
 async def test_one_slow_answer_does_not_block_other_chats(
     api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer, fast: Wrapped
 ) -> None:
-    await start_bot(Wrapped(service, hotel_answer, slow=2.0))
+    slow = Wrapped(service, hotel_answer, hold=threading.Event())
+    await start_bot(slow)
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     api.push_message("fast " + HOTEL_QUESTION, chat_id=1)
-    await asyncio.sleep(0.2)
+    assert await asyncio.to_thread(slow.held.wait, 10)  # chat 1's first answer is under way, and stays so
     api.push_message(HOTEL_QUESTION, chat_id=2)
     await api.wait_sent(2)
     assert api.sent(1) == []  # chat 2 was answered while chat 1 still waits
+    assert slow.hold is not None
+    slow.hold.set()
     first, second = await api.wait_sent(1, 2)
     assert first.at < second.at
 

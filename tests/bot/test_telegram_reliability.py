@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from dataclasses import replace
 from typing import Any
@@ -21,8 +22,8 @@ from tests.fakes.botapi import TOKEN, FakeBotAPI
 
 OFF_TOPIC = "Who won the 2018 World Cup?"  # the seed articles don't say
 # The bot's retries through an outage, on a shorter clock: the outages below last many backoffs, as real ones do.
-BRISK = Patience(first_backoff=0.05, max_backoff=0.25)
-NOTICE_QUIET = 0.5  # the skip notice's wait for a quiet moment (1.5 s in the bot): the bursts below come at once
+BRISK = Patience(first_backoff=0.02, max_backoff=0.1)
+NOTICE_QUIET = 0.3  # the skip notice's wait for a quiet moment (1.5 s in the bot): the bursts below come at once
 
 
 async def test_a_flood_gets_its_answers_then_one_notice_naming_every_skipped_question(
@@ -72,7 +73,7 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
     api: FakeBotAPI, start_bot: StartBot, fast: Wrapped
 ) -> None:
     api.fail_next("setMyCommands", times=3, status=502)
-    await start_bot(fast, Patience(first_backoff=0.2))  # the menu is retried after 0.2, 0.4 and 0.8 s
+    await start_bot(fast, Patience(first_backoff=0.1))  # the menu is retried after 0.1, 0.2 and 0.4 s
     api.push_message(HOTEL_QUESTION, chat_id=1)
     [reply] = await api.wait_sent(1, timeout=30)
     [menu] = await api.wait_for(lambda a: a.sent(method="setMyCommands"), timeout=30)
@@ -83,15 +84,20 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
 async def test_an_answer_ready_during_a_long_outage_is_delivered_after_it(
     api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer
 ) -> None:
-    await start_bot(Wrapped(service, hotel_answer, slow=0.5), BRISK)
+    slow = Wrapped(service, hotel_answer, hold=threading.Event())
+    await start_bot(slow, BRISK)
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    # A dozen retries long: a reply given up after a fixed number of retries (as it once was, after about
+    assert await asyncio.to_thread(slow.held.wait, 10)
+    # A dozen retries long: a reply given up after a fixed number of retries (as it once was, five, after about
     # 16 s at the bot's backoff) is lost; one given up only after its patience is delivered.
-    api.drop_connections(3.0)
+    api.drop_connections(1.5)
+    assert slow.hold is not None
+    slow.hold.set()  # the answer is ready during the outage
     [reply] = await api.wait_sent(1, timeout=60)
     assert "Millennium Hilton" in shown(reply)
-    await settle(api, 1.0)
+    assert api.dropped.count("sendMessage") > 5  # it did outlast the old fixed count
+    await settle(api, 0.5)
     assert len(api.sent(1)) == 1  # and no apology
 
 
@@ -102,16 +108,20 @@ async def test_an_answer_is_given_up_with_a_log_line_after_the_patience_runs_out
     hotel_answer: Answer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await start_bot(Wrapped(service, hotel_answer, slow=0.5), replace(BRISK, delivery=0.5))
+    slow = Wrapped(service, hotel_answer, hold=threading.Event())
+    await start_bot(slow, replace(BRISK, delivery=0.25))
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    api.drop_connections(2.0)  # four times the patience
+    assert await asyncio.to_thread(slow.held.wait, 10)
+    api.drop_connections(1.0)  # four times the patience
+    assert slow.hold is not None
+    slow.hold.set()  # the answer is ready during the outage
     await api.wait_for(lambda a: any("gave up" in r.getMessage() for r in caplog.records), timeout=20)
     # Four backoffs after the outage: a reply still being retried would have been sent by then.
     await asyncio.sleep(max(0.0, api.drop_until - time.monotonic()) + 4 * BRISK.max_backoff)
     assert api.sent(1) == []  # no late answer, and no apology either
     [line] = [r for r in caplog.records if "gave up" in r.getMessage()]
-    assert "chat 1" in line.getMessage() and "no Bot API for 0.5 s" in line.getMessage() and line.exc_info is None
+    assert "chat 1" in line.getMessage() and "no Bot API for 0.25 s" in line.getMessage() and line.exc_info is None
     api.push_message(HOTEL_QUESTION, chat_id=1)  # and the bot answers again
     assert "Millennium Hilton" in shown((await api.wait_sent(1, timeout=40))[0])
 
@@ -123,10 +133,14 @@ async def test_stopping_the_bot_gives_up_replies_waiting_for_the_api(
     hotel_answer: Answer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = await start_bot(Wrapped(service, hotel_answer, slow=0.5))
+    slow = Wrapped(service, hotel_answer, hold=threading.Event())
+    app = await start_bot(slow)
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
+    assert await asyncio.to_thread(slow.held.wait, 10)
     api.drop_connections(120.0)
+    assert slow.hold is not None
+    slow.hold.set()  # the answer is ready during the outage
     await api.wait_for(lambda a: any("retrying for up to" in r.getMessage() for r in caplog.records), timeout=20)
     assert app.updater is not None
     await app.updater.stop()

@@ -69,6 +69,7 @@ class FakeBotAPI:
         self.webhook: dict[str, Any] | None = None  # setWebhook's parameters, until deleteWebhook
         self._closing = False
         self.drop_until = 0.0
+        self.dropped: list[str] = []  # the methods of the requests whose connections were dropped, in order
         self._failures: dict[str, list[tuple[int, int]]] = {}  # method → [(status, retry_after)]
         self.me: dict[str, Any] = {
             "id": BOT_ID,
@@ -231,6 +232,7 @@ class FakeBotAPI:
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         if time.monotonic() < self.drop_until and request.transport:
+            self.dropped.append(request.match_info["method"])
             request.transport.abort()
             return web.Response(status=500)
         if request.match_info["token"] != self.token or self.reject_token:
