@@ -50,6 +50,7 @@ class FakeOpenAIServer:
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.arrivals: list[float] = []  # when each request arrived (time.monotonic)
         self.models: list[str] = ["local-model"]
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -92,6 +93,7 @@ class FakeOpenAIServer:
         body = await request.json()
         self.requests.append(body)
         self.headers.append(dict(request.headers))
+        self.arrivals.append(time.monotonic())
         script = self.replies.popleft() if self.replies else Reply(status=500, body='{"error": {"message": "none"}}')
         if script.delay:
             assert self._stopping is not None
