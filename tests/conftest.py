@@ -9,6 +9,7 @@ load the real model whatever the marker says; mark such tests too.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -132,8 +133,15 @@ def _test_folders_in_memory() -> None:
     --basetemp says where): Chroma's SQLite waits for every commit to reach the disk, and on a busy virtual disk
     those waits were most of the time of the tests that write a store (test_ingest.py: 8 s, 3.4 s of it CPU)."""
     shm = Path("/dev/shm")
-    if "PYTEST_DEBUG_TEMPROOT" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ or not shm.is_dir() or not os.access(shm, os.W_OK | os.X_OK):
+        return
+    # A container's tmpfs is often 64 MB, less than a run's stores; then the disk it is.
+    if shutil.disk_usage(shm).free >= _TEST_FOLDERS_NEED:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(shm)
+
+
+# What a run's test folders take, with room to spare (pytest keeps the last three runs' folders: about 65 MB each).
+_TEST_FOLDERS_NEED = 1 << 30
 
 
 def pytest_configure(config: pytest.Config) -> None:
