@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import retrieval_eval
 
-    from bot import extractive
+    from bot import extractive, statements
     from bot.citations import number_citations
     from bot.evaluate import contains_answer, load_questions
     from index.types import SearchFilters
@@ -48,10 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             ranked = writer.rank_sentences(q.question, passages)
             good = [c for c in ranked if c.score >= 0.8 * extractive.best_score(ranked)]
-            before = number_citations(q.question, [(c.sentence, c.passage) for c in good[: extractive.MAX_SENTENCES]])
+            before = number_citations(q.question, [(c.sentence, c.passage) for c in good[: statements.MAX_SENTENCES]])
             counts["answered"] += 1
             counts["changed"] += before.text != now.text
-            counts["with_echo"] += any(claim.echoes for claim in extractive._claims(good))
+            counts["with_echo"] += any(claim.echoes for claim in statements.distinct_statements(good))
             counts["gold_before"] += contains_answer(before.text, q.answer)
             counts["gold_now"] += contains_answer(now.text, q.answer)
             if before.text != now.text and len(examples) < args.examples:

@@ -7,8 +7,8 @@ sentence, the answers' median length, and the abstention rate.
     NEWSBOT_DATA_DIR=STORE python bench/answer_variants.py                       # the writer as it is
     NEWSBOT_DATA_DIR=STORE python bench/answer_variants.py '{"two more": {"max_sentences": 3}}'
 
-The argument names variants: each maps bot.extractive's module constants (upper case, e.g. "LONG_SENTENCE") or
-ExtractiveWriter's keyword arguments to the values to try.
+The argument names variants: each maps module constants of bot.extractive or bot.statements (upper case, e.g.
+"LONG_SENTENCE") or ExtractiveWriter's keyword arguments to the values to try.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
     from unanswerable import half  # type: ignore[import-not-found]
 
     import bot.extractive as extractive
+    import bot.statements as statements
     from bot.evaluate import contains_answer, first_sentence
     from bot.wiring import build_service
     from config.settings import Settings
@@ -51,9 +52,10 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|")
     for name, knobs in variants.items():
         module = {k: v for k, v in knobs.items() if k.lstrip("_").isupper()}
-        saved = {k: getattr(extractive, k) for k in module}
+        owner = {k: extractive if hasattr(extractive, k) and k not in vars(statements) else statements for k in module}
+        saved = {k: getattr(owner[k], k) for k in module}
         for key, value in module.items():
-            setattr(extractive, key, value)
+            setattr(owner[key], key, value)
         writer = extractive.ExtractiveWriter(
             searcher.embed_model, article_text=searcher.article_text,
             **{k: v for k, v in knobs.items() if k not in module},
@@ -70,7 +72,7 @@ def main() -> None:
             abstained = sum(a.abstained for a, _ in mine) / len(mine)
             print(f"| {name} | {part} | {anywhere:.3f} | {first:.3f} | {chars:.0f} | {abstained:.3f} |")
         for key, value in saved.items():
-            setattr(extractive, key, value)
+            setattr(owner[key], key, value)
 
 
 if __name__ == "__main__":
