@@ -98,7 +98,7 @@ class Assessment:
     missing: list[Subject]  # of those, what no passage's article mentions
     best: float  # the best plain sentence score
     passage_best: float  # the best passage score
-    asked: list[Subject]  # the words the question asks with
+    asked: list[Subject]  # the words the question asks with (and those naming the kind of answer that it mentions)
     unsaid: list[Subject]  # of those, what the article to quote doesn't mention
     unsaid_part: str = ""  # a second part of the question that article doesn't touch at all
     whole: bool = False  # the best sentence mentions everything the question is about
@@ -195,6 +195,7 @@ class ExtractiveWriter:
         missing = unmentioned(named, list(texts.values())) if texts else []
         naming = {a for a, text in texts.items() if not unmentioned(named, [text])}
         asked = [s for s in query.subjects if s.kind == "term"]
+        wording = [s for s in query.subjects if s.kind in ("term", "focus")]
         # The article quoted must also say most of what is asked ("… eat for dinner at the hotel?"): sentences of
         # articles that do come first; if none does, the one that says the most tells what is missing.
         unsaid_in = {a: [s for s in asked if not mentions(evidence(texts[a]), s)] for a in naming}
@@ -205,9 +206,14 @@ class ExtractiveWriter:
             # Those articles' sentences lead, and of them first a sentence that, with the sentences beside it,
             # says something of what is asked: one that only names what the question names ("Lower.com Field will
             # host the 2022 World Cup qualifying match" for "Who won the 2022 World Cup?") answers nothing.
-            ranked.sort(key=lambda c: (len(unsaid_in[c.passage.article_id]) > allowed, not _says_some(c, asked)))
+            ranked.sort(key=lambda c: (len(unsaid_in[c.passage.article_id]) > allowed, not _says_some(c, wording)))
         lead = ranked[0] if ranked else None
         unsaid = unsaid_in[lead.passage.article_id] if lead is not None else []
+        if lead is not None:
+            # The words naming the kind of answer ("what sanctions") are not required, but when the article has
+            # them it speaks of what was asked: they count as said.
+            article = evidence(texts[lead.passage.article_id])
+            asked = asked + [s for s in query.subjects if s.kind == "focus" and mentions(article, s)]
         unsaid_part = ""
         if lead is not None and len(query.parts) > 1:
             article = evidence(texts[lead.passage.article_id])
@@ -225,7 +231,7 @@ class ExtractiveWriter:
             asked=asked,
             unsaid=unsaid,
             unsaid_part=unsaid_part,
-            says_some=lead is not None and (not asked or _says_some(lead, asked)),
+            says_some=lead is not None and (not wording or _says_some(lead, wording)),
             whole=lead is not None and all(
                 mentions(evidence(lead.sentence), s) for s in query.subjects if s.kind != "focus"),
         )
