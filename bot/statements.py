@@ -46,6 +46,8 @@ LEAD_CHARS = 400
 
 @dataclass(frozen=True)
 class Candidate:
+    """A sentence of a retrieved passage that may answer, with how well it does."""
+
     passage: Passage
     sentence: str
     lexical: float
@@ -83,8 +85,6 @@ def answer_bonus(wants: str, question: str, sentence: str) -> float:
 _OPENS_WITH_NAME = re.compile(r"[“\"‘']|\d|[A-Z][\w'’-]*[A-Z]|[A-Z][\w'’.-]*\s+(?:(?:of|&|and)\s+)?[A-Z]")
 
 
-
-
 def answering(query: Query, statements: Sequence[Statement]) -> list[Statement]:
     """The statement that answers best, and after it only those that add something the question asked about (a
     name, number or word of the question the first doesn't mention) or, while no sentence yet holds the kind of
@@ -94,7 +94,6 @@ def answering(query: Query, statements: Sequence[Statement]) -> list[Statement]:
     saying = [s for s in statements if not _echoes_question(s.terms, asked)] or list(statements)
     first = saying[0]
     rest = [s for s in statements if s is not first]
-    covered = {s for s in query.subjects if mentions(evidence(first.first.sentence), s)}
     # Whether the first holds the kind of answer asked for; if not ("Which state …?" answered by a sentence that
     # names no state), a further sentence that names something new may be what was asked.
     answered = answer_bonus(query.wants, query.text, first.first.sentence) > 0
@@ -104,7 +103,7 @@ def answering(query: Query, statements: Sequence[Statement]) -> list[Statement]:
         first.context = with_context(first.first, query, {s.first.sentence.lower() for s in statements})
         answered = first.context is not None
     said = first.first.sentence + (f" {first.context[0]}" if first.context else "")
-    covered |= {s for s in query.subjects if mentions(evidence(said), s)}
+    covered = {s for s in query.subjects if mentions(evidence(said), s)}
     extra = []
     seen_names = names_in(query.text, True) | names_in(said, True)
     for statement in rest:
