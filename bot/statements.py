@@ -167,8 +167,6 @@ _POINTS_BACK = re.compile(r"(?:[^,]*,\s*)?(?:he|she|it|they|his|her|its|their|th
 _TURNS_AWAY = re.compile(r"(?:Meanwhile|Separately|Elsewhere|In other news|On another front)\b", re.IGNORECASE)
 
 
-
-
 def _echoes_question(terms: set[str], asked: set[str]) -> bool:
     """Whether a sentence says little beyond the question's own words ("Shoppers say supermarkets in France are
     struggling to stock the condiment" for "… struggling to stock which condiment?"): it adds no fact."""
@@ -215,8 +213,6 @@ def to_the_point(sentence: str, query: Query, limit: int | None = None) -> tuple
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+")
 
 
-
-
 @dataclass
 class Statement:
     """A claim being assembled: its best sentence, that sentence's content terms, and its echoes so far."""
@@ -255,8 +251,6 @@ def injected(sentence: str, fenced: str) -> bool:
     """Whether `sentence` gives orders to an AI, or stands where the article broke out of its fence (it is missing
     from `fenced`, its passage without what came after a fence break): never quoted."""
     return gives_instructions(sentence) or sentence not in fenced
-
-
 
 
 def names_in(text: str, first_word_counts: bool = False) -> set[str]:
