@@ -30,6 +30,7 @@ from bot.statements import (
     to_the_point,
 )
 from bot.types import Answer, Turn
+from index.periods import Period
 from index.query import Query, Subject, parse
 from index.sentences import is_question, quote_spans
 from index.types import Passage
@@ -207,6 +208,10 @@ class ExtractiveWriter:
             # says something of what is asked: one that only names what the question names ("Lower.com Field will
             # host the 2022 World Cup qualifying match" for "Who won the 2022 World Cup?") answers nothing.
             ranked.sort(key=lambda c: (len(unsaid_in[c.passage.article_id]) > allowed, not _says_some(c, wording)))
+        period = query.period
+        if period is not None:
+            # "Who won the Nobel Peace Prize in 2022?" isn't answered by "Gorbachev won the 1990 Nobel Peace Prize".
+            ranked.sort(key=lambda c: _dated_elsewhere(c.sentence, period))
         lead = ranked[0] if ranked else None
         unsaid = unsaid_in[lead.passage.article_id] if lead is not None else []
         if lead is not None:
@@ -341,6 +346,15 @@ class ExtractiveWriter:
                 self._vectors.move_to_end(sentence)
                 found.append(self._vectors[sentence])
             return found
+
+
+def _dated_elsewhere(sentence: str, period: Period) -> bool:
+    """Whether `sentence` names a year, and none of the years of `period`: it speaks of another time."""
+    years = {int(y) for y in _YEAR.findall(sentence)}
+    return bool(years) and not any(period.first.year <= y <= period.last.year for y in years)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _says_some(candidate: Candidate, asked: Sequence[Subject]) -> bool:

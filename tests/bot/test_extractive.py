@@ -169,3 +169,14 @@ def test_of_sentences_naming_the_same_the_one_that_says_what_is_asked_leads() ->
     assert writer.rank_sentences("Who won the 2022 World Cup?", [venue, result])[0].passage is venue
     answer = writer.write("Who won the 2022 World Cup?", [venue, result])
     assert answer.text.startswith("Argentina won the 2022 World Cup"), answer.text
+
+
+def test_asked_about_a_year_a_sentence_about_another_year_does_not_lead() -> None:
+    old = _passage("old", "Mikhail Gorbachev won the 1990 Nobel Peace Prize for ending the Cold War.", score=0.9)
+    new = _passage("new", "The Nobel Peace Prize was won by Ales Bialiatski, Memorial and the Center for Civil "
+                          "Liberties, the committee said on Friday.", score=0.5)
+    question = "Who won the Nobel Peace Prize in 2022?"
+    writer = ExtractiveWriter()
+    assert writer.rank_sentences(question, [old, new])[0].passage is old  # the better match, of another year
+    answer = writer.write(question, [old, new])
+    assert answer.text.startswith("The Nobel Peace Prize was won by Ales Bialiatski"), answer.text
