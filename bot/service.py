@@ -144,7 +144,8 @@ class NewsService:
         # The heuristic rewrite resolves pronouns but can't name the topic: search with the previous question too.
         search_query = topic_query(query, question, history) if self.rewriter is _default_rewriter else query
         parsed = parse(search_query)
-        passages = self.search(parsed, filters)
+        dated = self.reference_date(parsed, filters)
+        passages = self.searcher.search(parsed, dated, self.settings.top_k)
         answer: Answer | None = None
         # Parsed once: the writer reads the Query the search read, unless the search also took the topic from the
         # conversation.
@@ -164,7 +165,7 @@ class NewsService:
             note = f"{FALLBACK_NOTE} ({exc})"
             answer = Answer(answer.text, answer.citations, answer.abstained, answer.question, note)
         assert answer is not None
-        unmatched = None if passages else self.searcher.why_nothing_matches(self.reference_date(parsed, filters))
+        unmatched = None if passages else self.searcher.why_nothing_matches(dated)
         if unmatched:
             # "The articles don't say" would hide a filter that left nothing to search ("--source Fox", or the
             # day a question asks about: "What happened on May 3, 2031?").
