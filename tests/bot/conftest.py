@@ -1,4 +1,5 @@
-"""The Telegram fixtures (the fake Bot API, the bot started against it), shared by the Telegram test modules."""
+"""The Telegram fixtures (the fake Bot API, the bot started against it), shared by every test module that talks to
+the fake Bot API."""
 
 from tests.bot.test_telegram import api, fast, hotel_answer, service, start_bot
 

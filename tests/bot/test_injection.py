@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,14 +155,6 @@ def test_the_repl_streams_nothing_the_injections_asked_for(service: NewsService,
         # The verified sentence is printed once as it streams, then only the note and sources follow.
         assert shown.count(f"{case.fact[:-1]} [1].") == 1
         assert f"“{case.fact}”" in shown
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    fake = FakeBotAPI()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_telegram_drafts_and_replies_show_nothing_the_injections_asked_for(

@@ -39,14 +39,6 @@ def site() -> Iterator[Site]:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def service(tmp_path: Path) -> NewsService:
     return make_service(tmp_path / "data")  # type: ignore[no-any-return]
 
