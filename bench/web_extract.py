@@ -11,24 +11,18 @@ the number of furniture snippets it leaves in.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test pages and their story
 
 from index.cleaning import clean_text
 from index.html_article import html_to_article
 from index.web.extract import extract_article
+from tests.index.web.site import PAGES
+from tests.index.web.site import STORY_SENTENCES as BRIDGE_STORY
 
-PAGES = Path(__file__).resolve().parents[1] / "tests" / "index" / "web" / "pages"
-
-BRIDGE_STORY = [
-    "The Old Harbour Bridge reopened to traffic on Tuesday morning",
-    "led by a vintage bus that carried the engineers",
-    "This bridge has carried the city for ninety years",
-    "salt water had eaten into the cables",
-    "about 48,000 vehicles a day",
-    "cut their trade by a third",
-    "Councillors have proposed a temporary toll",
-]
 GOLD: dict[str, tuple[list[str], list[str]]] = {
     "article.html": (
         BRIDGE_STORY,
