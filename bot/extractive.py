@@ -104,6 +104,7 @@ class Assessment:
     unsaid_part: str = ""  # a second part of the question that article doesn't touch at all
     whole: bool = False  # the best sentence mentions everything the question is about
     says_some: bool = True  # the best sentence, or one beside it, mentions a word the question asks with
+    unspoken: tuple[Subject, ...] = ()  # of those words (not the scene's), what the article to quote never mentions
 
     @property
     def unsaid_share(self) -> float:
@@ -168,8 +169,8 @@ class ExtractiveWriter:
         if statements[0].context is not None:
             neighbour, before = statements[0].context
             _, near = to_the_point(neighbour, query)
-            full, shown = (f"{neighbour} {full}", f"{near} {shown}") if before else (
-                f"{full} {neighbour}", f"{shown} {near}")
+            # The answer shows the sentence that holds the answer first; the source quotes both in the article's order.
+            full, shown = (f"{neighbour} {full}" if before else f"{full} {neighbour}"), f"{near} {shown}"
         claims[0] = replace(claims[0], sentence=full, shown=shown)
         answer = number_citations(question, claims)
         if found.unsaid_part:
@@ -197,6 +198,9 @@ class ExtractiveWriter:
         naming = {a for a, text in texts.items() if not unmentioned(named, [text])}
         asked = [s for s in query.subjects if s.kind == "term"]
         wording = [s for s in query.subjects if s.kind in ("term", "focus")]
+        # "… eat for dinner at the hotel?": a sentence about the hotel says nothing of what was eaten; the words
+        # that only set the question's scene don't count as saying something asked.
+        wording = [s for s in wording if s.text not in query.scene] or wording
         # The article quoted must also say most of what is asked ("… eat for dinner at the hotel?"): sentences of
         # articles that do come first; if none does, the one that says the most tells what is missing.
         unsaid_in = {a: [s for s in asked if not mentions(evidence(texts[a]), s)] for a in naming}
@@ -219,6 +223,10 @@ class ExtractiveWriter:
             # them it speaks of what was asked: they count as said.
             article = evidence(texts[lead.passage.article_id])
             asked = asked + [s for s in query.subjects if s.kind == "focus" and mentions(article, s)]
+        unspoken: tuple[Subject, ...] = ()
+        if lead is not None:
+            article = evidence(texts[lead.passage.article_id])
+            unspoken = tuple(s for s in wording if not mentions(article, s))
         unsaid_part = ""
         if lead is not None and len(query.parts) > 1:
             article = evidence(texts[lead.passage.article_id])
@@ -237,6 +245,7 @@ class ExtractiveWriter:
             unsaid=unsaid,
             unsaid_part=unsaid_part,
             says_some=lead is not None and (not wording or _says_some(lead, wording)),
+            unspoken=unspoken,
             whole=lead is not None and all(
                 mentions(evidence(lead.sentence), s) for s in query.subjects if s.kind != "focus"),
         )
@@ -254,6 +263,11 @@ class ExtractiveWriter:
             mentioned = found.named + [s for s in found.asked if s not in found.unsaid]
             return not_covered(question, mentioned, found.unsaid)
         if not found.says_some:
+            if found.unspoken:
+                # "What did Rouhani eat for dinner at the hotel?": "… mention Rouhani and “hotel”, but nothing about
+                # “eat” or “dinner”."
+                said = [s for s in found.asked if s not in found.unsaid and s not in found.unspoken]
+                return not_covered(question, found.named + said, found.unspoken)
             return abstention(question)
         return None
 

@@ -42,6 +42,7 @@ ECHO_SIMILARITY = 0.6
 # (BENCHMARKS.md, Decisions).
 LEAD_BONUS = 0.1
 LEAD_CHARS = 400
+OPENING_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,14 @@ def answering(query: Query, statements: Sequence[Statement]) -> list[Statement]:
 
 def with_context(candidate: Candidate, query: Query, quoted: set[str]) -> tuple[str, bool] | None:
     """The sentence just before or after `candidate` in its passage when that one holds the kind of answer asked for
-    and the candidate doesn't, and whether it comes before. News names a subject once and then says "he" or "the
-    processed cheese product": the sentence that matches a question best often leaves the answer to its neighbour
-    ("Velveeta started flying off the shelves. Sales of the processed cheese product … have been in decline …").
-    The one before wins when the candidate points back ("he", "its", "the company"); a fragment, a question, an
-    order to an AI or a sentence already quoted is never added, nor a next sentence that turns to another story."""
+    and the candidate doesn't. News names a subject once and then says "he" or "the processed cheese product": the
+    sentence that matches a question best often leaves the answer to its neighbour ("Velveeta started flying off
+    the shelves. Sales of the processed cheese product … have been in decline …"); with it, whether it comes
+    before. The one before wins when the candidate points back ("he", "its", "the company"); a
+    fragment, a question, an order to an AI or a sentence already quoted is never added, nor a next sentence that
+    turns to another story."""
+    if _ASKS_WHY_OR_HOW.search(query.text):
+        return None  # a reason or a manner is no name: a sentence naming someone new doesn't hold it
     text = candidate.passage.text
     spans = quote_spans(text)
     said = names_in(query.text, True) | names_in(candidate.sentence, True)
@@ -161,6 +165,10 @@ def _whole_sentence(text: str) -> bool:
     )
 
 
+# "Why did …?", "How did …?" (not "how many"): asks for a reason or a manner.
+_ASKS_WHY_OR_HOW = re.compile(
+    r"\bwhy\b|\bhow\b(?!\s+(?:many|much|long|old|far|big|large|tall|often|soon)\b)", re.IGNORECASE
+)
 # A sentence that opens by pointing back to what the one before named ("He said …", "The company …", "Its …").
 _POINTS_BACK = re.compile(r"(?:[^,]*,\s*)?(?:he|she|it|they|his|her|its|their|this|these|that|those|the)\b", re.I)
 # A next sentence that turns to another story.
@@ -202,13 +210,29 @@ def to_the_point(sentence: str, query: Query, limit: int | None = None) -> tuple
         first, last = min(first, pick), max(last, pick)
     start, end = clauses[first][0], clauses[last][1]
     shown = sentence[start:end].strip().rstrip(",;:—–-").strip()
-    if start > 0:
+    opening = sentence[: clauses[0][1]].strip().rstrip(",;:—–-").strip()
+    if (
+        start > 0
+        and len(opening) <= OPENING_CHARS
+        and not _SETS_THE_SCENE.match(opening)
+        and answer_bonus(query.wants, query.text, opening)
+    ):
+        # The sentence's subject often is the answer ("“House of the Dragon” — the … prequel — brought in 10
+        # million viewers …"): a short opening clause naming something the question doesn't stays, elided.
+        shown = f"{opening} … {shown}"
+    elif start > 0:
         shown = "… " + shown
     if end < len(sentence):
         shown += " …"
     return sentence, shown
 
 
+# An opening clause that sets the time or place of a sentence, or leads into it, rather than naming its subject.
+_SETS_THE_SCENE = re.compile(
+    r"(?:in|on|at|according|after|before|during|as|while|when|since|for|by|with|from|under|over|despite|although|"
+    r"though|if|earlier|later|last|this|then|but|and|so|yet|meanwhile|still|now|also|however)\b",
+    re.IGNORECASE,
+)
 # Where a clause ends: a comma, semicolon, colon or dash and the space after it (not "1,000" or "U.S.-made").
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)|(?<=[—–])\s+")
 
@@ -220,7 +244,7 @@ class Statement:
     first: Candidate
     terms: set[str]
     echoes: list[tuple[str, Passage]]
-    context: tuple[str, bool] | None = None  # a neighbouring sentence quoted with it, and whether it comes before
+    context: tuple[str, bool] | None = None  # a neighbouring sentence that holds the answer, and whether it is before
 
     def cites(self, article_id: str) -> bool:
         return article_id == self.first.passage.article_id or any(p.article_id == article_id for _, p in self.echoes)

@@ -105,6 +105,9 @@ class Query:
     relative_time: bool  # places itself relative to when it is asked ("this week", "yesterday", "latest")
     latest: bool  # asks for the newest coverage of its topic ("What's the latest on …?")
     roundup: bool  # asks for a briefing or gallery itself
+    # The words of a closing phrase that only sets the question's scene ("at the hotel", "as president"): an
+    # answer must say something of the rest ("What did Rouhani eat for dinner at the hotel?").
+    scene: frozenset[str] = frozenset()
 
 
 def parse(question: str) -> Query:
@@ -126,7 +129,28 @@ def parse(question: str) -> Query:
         relative_time=mentions_relative_time(text),
         latest=asks_for_latest(text),
         roundup=asks_for_roundup(text),
+        scene=scene_words(text),
     )
+
+
+# A closing "at/in/as/during" phrase of one or two words after an optional article: "at the hotel", "in New York",
+# "as president", "during the pandemic". Other prepositions often carry the thing asked about ("featured on the
+# U.S. quarter"), so they stay.
+_SCENE = re.compile(
+    r"\s(?:at|in|as|during)\s+(?:(?:the|a|an|his|her|its|their|this|that|last|next)\s+)?"
+    r"[\w'’.-]+(?:\s+[\w'’.-]+)?\s*[?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def scene_words(question: str) -> frozenset[str]:
+    """The lower-case words of the phrase that closes `question` and only sets its scene, unless too little of the
+    question would be left without it."""
+    text = question.strip()
+    found = _SCENE.search(text)
+    if found is None or len(text[: found.start()].split()) < 3:
+        return frozenset()
+    return frozenset(w.lower() for w in surface_words(found.group()))
 
 
 def surface_words(text: str) -> list[str]:

@@ -95,6 +95,26 @@ def test_a_neighbour_that_holds_the_answer_is_quoted_with_a_sentence_that_does_n
     assert answer.citations[0].quote.startswith("In 2020")
 
 
+def test_a_next_sentence_that_holds_the_answer_is_shown_first() -> None:
+    # The best match names no product; the sentence after it does. The answer opens with that one, and the source
+    # quotes both as the article has them.
+    cheese = _passage("cheese", "Sales of the processed cheese product had been in decline for years. Then the "
+                                "pandemic hit, and homebound people wanted Velveeta for their queso.")
+    question = "A processed cheese product is seeing a boost in sales. Which product is it?"
+    answer = ExtractiveWriter().write(question, [cheese])
+    assert answer.text.startswith("Then the pandemic hit, and homebound people wanted Velveeta"), answer.text
+    assert "Sales of the processed cheese product" in answer.text
+    assert answer.citations[0].quote.startswith("Sales of the processed cheese product")
+
+
+def test_a_neighbour_naming_someone_does_not_answer_why() -> None:
+    nadal = _passage("ap", "Rafael Nadal has withdrawn from Wimbledon due to an abdominal injury. He was due to "
+                           "face Nick Kyrgios.")
+    answer = ExtractiveWriter().write("Why did Rafael Nadal withdraw from Wimbledon?", [nadal])
+    assert answer.text.startswith("Rafael Nadal has withdrawn from Wimbledon due to an abdominal injury")
+    assert "Kyrgios" not in answer.text
+
+
 def test_a_sentence_that_holds_the_answer_is_quoted_alone() -> None:
     cheese = _passage("cheese", "Shoppers returned to the dairy aisle. Sales of the processed cheese product "
                                 "Velveeta rose by a quarter. Analysts expect the trend to fade.")
@@ -118,3 +138,23 @@ def test_a_long_first_sentence_is_cut_to_its_answering_clauses_verbatim() -> Non
     # A sentence under the limit is shown whole.
     short = "The ceasefire takes effect at midnight on Friday."
     assert to_the_point(short, parse("When does the ceasefire take effect?")) == (short, short)
+
+
+def test_a_cut_keeps_a_short_opening_clause_that_names_the_subject() -> None:
+    from bot.statements import to_the_point
+    from index.query import parse
+
+    # The subject opens the sentence, and the clauses that match the question come after it.
+    sentence = ("“House of the Dragon” — the highly anticipated “Game of Thrones” prequel — brought in roughly 10 "
+                "million viewers for its first episode across linear and HBO Max platforms in the US on Sunday night, "
+                "the network said on Monday, adding that it was the biggest series premiere in HBO history.")
+    question = parse("Which highly anticipated show brought in 10 million viewers for its first episode this week?")
+    _, shown = to_the_point(sentence, question)
+    assert shown.startswith("“House of the Dragon” … "), shown
+    assert "10 million viewers" in shown and len(shown) < len(sentence)
+    # An opening that only sets the scene is not kept.
+    scene = ("On Sunday night, across linear and HBO Max platforms in the US, the highly anticipated prequel brought "
+             "in roughly 10 million viewers for its first episode, the network said on Monday, adding that it was "
+             "the biggest series premiere in the history of the network.")
+    _, shown = to_the_point(scene, question)
+    assert not shown.startswith("On Sunday night … "), shown

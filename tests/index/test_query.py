@@ -1,0 +1,42 @@
+"""A question parsed once: its subjects, the kind of answer it wants, its parts and the phrase that sets its scene."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.query import Subject, parse
+
+
+def test_names_numbers_and_meaningful_words_are_the_subjects() -> None:
+    query = parse("How many times did Trump meet Kim Jong Un in 2019?")
+    assert Subject("Trump", "name") in query.subjects and Subject("Kim Jong Un", "name") in query.subjects
+    assert Subject("meet", "term") in query.subjects
+    assert query.wants == "number"
+
+
+def test_the_words_naming_the_kind_of_answer_are_its_focus() -> None:
+    query = parse("What military force did the US send to the Middle East?")
+    assert {s.text for s in query.subjects if s.kind == "focus"} == {"military", "force"}
+    assert Subject("send", "term") in query.subjects
+
+
+def test_a_two_part_question_has_two_parts() -> None:
+    assert len(parse("Which hotel was Rouhani staying at, and how many people were injured there?").parts) == 2
+    assert parse("Which hotel was Rouhani staying at?").parts == ("Which hotel was Rouhani staying at?",)
+
+
+@pytest.mark.parametrize(
+    ("question", "scene"),
+    [
+        ("What did Rouhani eat for dinner at the hotel?", {"at", "the", "hotel"}),
+        ("Who succeeded Rouhani as president?", {"as", "president"}),
+        ("Which hotel was Rouhani staying at in New York?", {"in", "new", "york"}),
+        # Other prepositions often carry what is asked about: they stay.
+        ("Which actress will be the first Asian American on the U.S. quarter?", set()),
+        # Too little of the question would be left.
+        ("Who won in 2022?", set()),
+        ("What did Rouhani eat for dinner?", set()),
+    ],
+)
+def test_a_closing_phrase_that_only_sets_the_scene_is_told_apart(question: str, scene: set[str]) -> None:
+    assert parse(question).scene == scene
