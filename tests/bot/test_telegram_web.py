@@ -115,6 +115,14 @@ async def test_urls_from_chats_may_not_reach_private_addresses(
     assert not site.hits
 
 
+async def until(condition: Callable[[], bool], what: str, patience: float = 120.0) -> None:
+    """Wait for `condition`; `patience` only stops a hung test (the refresh embeds pages, slow on a busy machine)."""
+    deadline = asyncio.get_running_loop().time() + patience
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"gave up waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
 async def test_followed_feeds_refresh_on_schedule_without_blocking_answers(
     api: FakeBotAPI, start: Callable[..., Awaitable[AnyApp]], site: Site, tmp_path: Path
 ) -> None:
@@ -126,19 +134,12 @@ async def test_followed_feeds_refresh_on_schedule_without_blocking_answers(
     FeedRegistry(tmp_path / "data").add(site.url("/slow.rss"))
     app = await start(web_allow_private=True, feed_refresh_minutes=0.01)
     assert app.job_queue.get_jobs_by_name(JOB_NAME)  # type: ignore[union-attr]
-    for _ in range(300):
-        if site.in_flight:
-            break
-        await asyncio.sleep(0.05)
-    assert site.in_flight, "the refresh did not start"
+    await until(lambda: bool(site.in_flight), "the refresh to start")
     api.push_message("What happened to the harbour bridge?", chat_id=1)
     await api.wait_sent(1, 1, timeout=30)
     assert site.in_flight  # answered while the refresh was still waiting for the slow pages
     release.set()
     registry = FeedRegistry(tmp_path / "data")
-    for _ in range(300):
-        followed = registry.load()[0]
-        if followed.refreshed_at:
-            break
-        await asyncio.sleep(0.05)
+    await until(lambda: bool(registry.load()[0].refreshed_at), "the refresh to finish")
+    followed = registry.load()[0]
     assert followed.title == "The Coastal Herald – News" and len(followed.seen) == 3
