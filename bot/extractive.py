@@ -155,6 +155,10 @@ class ExtractiveWriter:
         if declined is not None:
             return declined
         pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
+        if query.asks_what_followed:
+            # "… the day after the failed call?": of the sentences that match about as well, the one telling what
+            # happened next leads ("The next day, Trump ordered a visa ban …").
+            pool.sort(key=lambda c: _NEXT_TIME.match(c.sentence) is None)
         if query.latest:
             # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
             newest = max(found.ranked, key=lambda c: c.passage.published_at)
@@ -377,6 +381,14 @@ def _says_some(candidate: Candidate, asked: Sequence[Subject]) -> bool:
     first, last = max(candidate.position - 1, 0), min(candidate.position + 1, len(spans) - 1)
     near = evidence(candidate.passage.text[spans[first][0] : spans[last][1]]) if spans else evidence(candidate.sentence)
     return any(mentions(near, s) for s in asked)
+
+
+# A sentence opening with what happened next.
+_NEXT_TIME = re.compile(
+    r"(?:(?:the|that)\s+(?:next|following)\s+(?:day|morning|week|night|month|year)|the\s+day\s+after|"
+    r"(?:a|one)\s+(?:day|week|month)\s+later|(?:hours|days|weeks)\s+later)\b",
+    re.IGNORECASE,
+)
 
 
 def best_score(ranked: Sequence[Candidate]) -> float:

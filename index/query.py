@@ -108,6 +108,9 @@ class Query:
     # The words of a closing phrase that only sets the question's scene ("at the hotel", "as president"): an
     # answer must say something of the rest ("What did Rouhani eat for dinner at the hotel?").
     scene: frozenset[str] = frozenset()
+    # Asks what came next ("What did Trump do the day after the failed call?"): news answers in the sentence after
+    # the event's, opening "The next day, …".
+    asks_what_followed: bool = False
 
 
 def parse(question: str) -> Query:
@@ -130,7 +133,13 @@ def parse(question: str) -> Query:
         latest=asks_for_latest(text),
         roundup=asks_for_roundup(text),
         scene=scene_words(text),
+        asks_what_followed=_WHAT_FOLLOWED.search(text) is not None,
     )
+
+
+_WHAT_FOLLOWED = re.compile(
+    r"\b(?:day|week|morning|night|month|year)\s+after\b|\bwhat happened (?:next|after(?:wards)?)\b", re.IGNORECASE
+)
 
 
 # A closing "at/in/as/during" phrase of one or two words after an optional article: "at the hotel", "in New York",

@@ -51,6 +51,12 @@ def test_the_answer_opens_with_the_fact_and_stays_short(seeded_service) -> None:
     assert "hoping that the Iranian president would agree" in answer.citations[0].quote
 
 
+def test_what_happened_next_is_told_by_the_sentence_that_says_so(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    # The failed call matches the question's words best; the answer is the sentence about the day after.
+    answer = seeded_service.ask("What did Trump do the day after the failed call?")
+    assert first_sentence(answer.text).startswith("The next day, Trump ordered a visa ban"), answer.text
+
+
 def test_a_name_is_found_through_the_word_for_its_people(seeded_service) -> None:  # type: ignore[no-untyped-def]
     answer = seeded_service.ask("Who is the president of France?")
     assert not answer.abstained and "Emmanuel Macron" in first_sentence(answer.text)

@@ -40,3 +40,10 @@ def test_a_two_part_question_has_two_parts() -> None:
 )
 def test_a_closing_phrase_that_only_sets_the_scene_is_told_apart(question: str, scene: set[str]) -> None:
     assert parse(question).scene == scene
+
+
+def test_a_question_about_what_came_next_is_told_apart() -> None:
+    assert parse("What did Trump do the day after the failed call?").asks_what_followed
+    assert parse("What happened next?").asks_what_followed
+    # "after" alone dates the question's event; it doesn't ask what followed it.
+    assert not parse("Which state flooded after the storm?").asks_what_followed
