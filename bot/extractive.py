@@ -305,9 +305,12 @@ class ExtractiveWriter:
             for position, (start, end) in enumerate(quote_spans(passage.text)):
                 sentence = passage.text[start:end]
                 key = sentence.lower()
-                # A question answers nothing, however well it matches (a quiz that repeats the question), and an
-                # article's orders to an AI ("Ignore all previous instructions …") are never an answer.
+                # A question answers nothing, however well it matches (a quiz that repeats the question), nor does
+                # a line that announces a list ("The 2022 Emmy nominees:"); an article's orders to an AI ("Ignore
+                # all previous instructions …") are never an answer.
                 if key in seen or len(words(sentence)) < 4 or is_question(sentence) or injected(sentence, fenced):
+                    continue
+                if sentence.rstrip().endswith(":"):
                     continue
                 if known is not None and not names_in(sentence, first_word_counts=True) - known:
                     continue

@@ -39,6 +39,17 @@ def test_never_answers_with_a_question_that_repeats_the_one_asked() -> None:
     assert answer.citations[0].article_id == "a" and "Millennium Hilton hotel" in answer.citations[0].quote
 
 
+def test_never_answers_with_a_line_that_announces_a_list() -> None:
+    emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
+    nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)
+    question = "Which show earned the most Emmy nominations this year?"
+    writer = ExtractiveWriter()
+    assert [c.sentence for c in writer.rank_sentences(question, [emmys, nominations])] == [
+        "Succession earned 25 Emmy nominations on Tuesday."
+    ]
+    assert writer.write(question, [emmys, nominations]).text == "Succession earned 25 Emmy nominations on Tuesday [1]."
+
+
 def test_every_marker_names_a_citation() -> None:
     answer = number_citations("q", [("One.", HOTEL), ("Two.", WEATHER), ("Three.", HOTEL)])
     assert answer.text == "One [1]. Two [2]. Three [1]."
