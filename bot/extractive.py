@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answer_kinds import names_a_person
+from bot.answer_kinds import holds_answer, names_a_person
 from bot.citations import number_citations
 from bot.coverage import evidence, mentions, share, unmentioned
 from bot.followup import is_follow_up, topic_query
@@ -81,6 +81,24 @@ def not_covered(question: str, mentioned: Sequence[Subject], missing: Sequence[S
     return Answer(text=text, abstained=True, question=question, missing=tuple(s.text for s in missing))
 
 
+def _not_said(part: str) -> str:
+    """"The articles don't say how many people died.", or, for a part that asks with its verb first ("where was
+    Rouhani staying?"), which reads wrong after "say", "The articles don't answer “where was Rouhani staying?”"."""
+    part = part.strip().rstrip("?.! ")
+    part = part[:1].lower() + part[1:]
+    if _ASKS_VERB_FIRST.match(part):
+        return f"The articles don't answer “{part}?”"
+    return f"The articles don't say {part}."
+
+
+# "where was Rouhani staying", "which hotel did he pick", "what is it called": the verb before its subject.
+_ASKS_VERB_FIRST = re.compile(
+    r"(?:who|whom|whose|what|which|where|when|why|how)(?:\s+[\w'’-]+){0,2}?\s+"
+    r"(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\s+"
+    r"(?:the|a|an|his|her|its|their|he|she|it|they|we|you|i|[A-Z][\w'’-]*)\b"
+)
+
+
 def _shown(subject: Subject) -> str:
     return subject.text if subject.named else f"“{subject.text}”"
 
@@ -146,7 +164,14 @@ class ExtractiveWriter:
         if history and is_follow_up(question):
             # "who else tried?": the previous question says what about; the answer must name someone new.
             # What it wants and its parts are its own: the topic's words only say what it is about.
-            query = replace(parse(topic_query(question, question, history)), wants=query.wants, parts=query.parts)
+            topic = parse(topic_query(question, question, history))
+            # What it asks with is its own too ("who paid for it?" after the hotel question asks about paying, not
+            # about the hotel); the topic's names say what it is about. "who else tried?" asks the topic again.
+            own = tuple(subject for subject in query.subjects if not subject.named)
+            subjects = topic.subjects
+            if own and not _ELSE.search(question):
+                subjects = tuple(subject for subject in topic.subjects if subject.named) + own
+            query = replace(topic, subjects=subjects, wants=query.wants, parts=query.parts)
         known = None
         if history and _ELSE.search(question):
             known = names_in(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
@@ -177,11 +202,21 @@ class ExtractiveWriter:
             full, shown = (f"{neighbour} {full}" if before else f"{full} {neighbour}"), f"{near} {shown}"
         claims[0] = replace(claims[0], sentence=full, shown=shown)
         answer = number_citations(question, claims)
-        if found.unsaid_part:
-            # "…, and how many people died?": answer what the articles say, and say which part they don't.
-            part = found.unsaid_part.rstrip("?.! ")
-            text = f"{answer.text} The articles don't say {part[:1].lower()}{part[1:]}."
-            answer = replace(answer, text=text, missing=tuple(s.text for s in found.unsaid))
+        quoted = evidence(" ".join(claim.sentence for claim in claims))
+        if found.unsaid_part and not any(mentions(quoted, s) for s in found.unsaid):
+            # "…, and how many people died?": answer what the articles say, and say which part they don't (unless
+            # a sentence of another article, quoted after the first, speaks of it).
+            answer = replace(answer, text=f"{answer.text} {_not_said(found.unsaid_part)}",
+                             missing=tuple(s.text for s in found.unsaid))
+        elif not found.unsaid_part:
+            # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials
+            # but give no number; no sentence quoted holds the kind of answer the second part asks for.
+            for part in query.parts[1:]:
+                asked = parse(part)
+                if asked.wants and not any(holds_answer(asked.wants, claim.sentence, part) for claim in claims):
+                    words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
+                    answer = replace(answer, text=f"{answer.text} {_not_said(part)}",
+                                     missing=answer.missing + words_asked)
         return answer
 
     def assess(self, query: Query, passages: Sequence[Passage], known: set[str] | None = None) -> Assessment:
@@ -194,6 +229,10 @@ class ExtractiveWriter:
             # surely; "the United Nations" may be new too, but is no one.
             ranked.sort(key=lambda c: not names_a_person(c.sentence, known))
         texts = {p.article_id: self._text_of(p) for p in passages}
+        # An article's headline is part of what it says about what is asked ("Macron tried to put Rouhani on the
+        # phone …" for "What did Macron try to do?"). Names are looked up in its text alone: a headline capitalises
+        # every word, and "Idaho Pride" would read as a Pride other than "LGBTQ Pride".
+        headed = {p.article_id: f"{p.title}\n{texts[p.article_id]}" for p in passages}
         named = [s for s in query.subjects if s.named]
         # A passage about Trump and Rouhani doesn't answer a question about Trump and Kim Jong Un, however well
         # it matches: what the question names must be in the article quoted.
@@ -207,7 +246,7 @@ class ExtractiveWriter:
         wording = [s for s in wording if s.text not in query.scene] or wording
         # The article quoted must also say most of what is asked ("… eat for dinner at the hotel?"): sentences of
         # articles that do come first; if none does, the one that says the most tells what is missing.
-        unsaid_in = {a: [s for s in asked if not mentions(evidence(texts[a]), s)] for a in naming}
+        unsaid_in = {a: [s for s in asked if not mentions(evidence(headed[a]), s)] for a in naming}
         ranked = [c for c in ranked if c.passage.article_id in naming]
         if ranked and asked:
             fewest = min(len(unsaid_in[c.passage.article_id]) for c in ranked)
@@ -225,15 +264,15 @@ class ExtractiveWriter:
         if lead is not None:
             # The words naming the kind of answer ("what sanctions") are not required, but when the article has
             # them it speaks of what was asked: they count as said.
-            article = evidence(texts[lead.passage.article_id])
+            article = evidence(headed[lead.passage.article_id])
             asked = asked + [s for s in query.subjects if s.kind == "focus" and mentions(article, s)]
         unspoken: tuple[Subject, ...] = ()
         if lead is not None:
-            article = evidence(texts[lead.passage.article_id])
+            article = evidence(headed[lead.passage.article_id])
             unspoken = tuple(s for s in wording if not mentions(article, s))
         unsaid_part = ""
         if lead is not None and len(query.parts) > 1:
-            article = evidence(texts[lead.passage.article_id])
+            article = evidence(headed[lead.passage.article_id])
             for part in query.parts[1:]:
                 own = [s for s in parse(part).subjects if s.kind == "term"]
                 if own and not any(mentions(article, s) for s in own):
@@ -379,11 +418,14 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _says_some(candidate: Candidate, asked: Sequence[Subject]) -> bool:
-    """Whether `candidate`'s sentence or a sentence beside it in its passage mentions one of the `asked` words."""
+    """Whether `candidate`'s sentence or a sentence beside it in its passage mentions one of the `asked` words; the
+    headline stands beside an article's opening sentence."""
     spans = quote_spans(candidate.passage.text)
     first, last = max(candidate.position - 1, 0), min(candidate.position + 1, len(spans) - 1)
-    near = evidence(candidate.passage.text[spans[first][0] : spans[last][1]]) if spans else evidence(candidate.sentence)
-    return any(mentions(near, s) for s in asked)
+    near = candidate.passage.text[spans[first][0] : spans[last][1]] if spans else candidate.sentence
+    if candidate.passage.start == 0 and candidate.position <= 1:
+        near = f"{candidate.passage.title}\n{near}"
+    return any(mentions(evidence(near), s) for s in asked)
 
 
 # A sentence opening with what happened next.

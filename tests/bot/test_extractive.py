@@ -39,6 +39,14 @@ def test_never_answers_with_a_question_that_repeats_the_one_asked() -> None:
     assert answer.citations[0].article_id == "a" and "Millennium Hilton hotel" in answer.citations[0].quote
 
 
+def test_the_headline_is_part_of_what_an_article_says() -> None:
+    # The story says "attempted"; its headline says "tried". The opening sentence stands under the headline.
+    lede = _passage("m", "French President Emmanuel Macron attempted to arrange a phone call between Rouhani and "
+                         "Trump at the United Nations.", title="Macron tried to connect Rouhani and Trump")
+    answer = ExtractiveWriter().write("What did Macron try to do?", [lede])
+    assert answer.text.startswith("French President Emmanuel Macron attempted to arrange a phone call"), answer.text
+
+
 def test_never_answers_with_a_line_that_announces_a_list() -> None:
     emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
     nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)
