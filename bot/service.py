@@ -180,7 +180,7 @@ class NewsService:
         """Ingest files and folders (see index.loaders for formats); bad files are reported, not fatal."""
         from index.loaders import LoadStats, check_paths, iter_articles
 
-        check_paths(paths)
+        check_paths(paths, every=rebuild)
         load_stats = LoadStats()
         articles = iter_articles(paths, load_stats, self.settings.max_article_bytes)
         report = self.ingest_articles(articles, rebuild=rebuild, progress=progress, total=count_hint(paths))

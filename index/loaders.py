@@ -75,10 +75,11 @@ class LoadStats:
         return f"{count} {noun} of unsupported types skipped ({kinds})"
 
 
-def check_paths(paths: Sequence[Path | str]) -> None:
-    """Raise IngestError naming every path that does not exist; run it before ingesting anything."""
+def check_paths(paths: Sequence[Path | str], every: bool = True) -> None:
+    """Raise IngestError naming the paths that do not exist, when any is missing (`every`) or when all are; run it
+    before ingesting anything. A rebuild needs every path: it would drop the articles of a mistyped folder."""
     missing = [str(path) for path in paths if not Path(path).exists()]
-    if missing:
+    if missing and (every or len(missing) == len(paths)):
         raise IngestError("No such file or folder: " + ", ".join(missing))
 
 
@@ -88,10 +89,14 @@ def iter_articles(
     """Yield an Article for each article found in `paths` (files or folders), a Problem for each bad input.
 
     `max_bytes` caps one article (a text or HTML file, or one record of a JSON file); None: no cap."""
-    check_paths(paths)
+    check_paths(paths, every=False)
     stats = stats if stats is not None else LoadStats()
     for given in paths:
         path = Path(given)
+        if not path.exists():
+            # One mistyped path doesn't cost the others: it is reported beside the files that couldn't be read.
+            yield Problem(str(path), "no such file or folder")
+            continue
         if path.is_dir():
             for item in _walk(path, stats):
                 if isinstance(item, Problem):

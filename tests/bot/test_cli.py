@@ -78,6 +78,16 @@ def test_missing_path_is_one_line_not_a_traceback(env: Path, capsys: pytest.Capt
     assert "/no/such/folder" in err and "Traceback" not in err
 
 
+def test_a_missing_path_beside_good_ones_is_skipped_and_named(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Bridge opens\n\nA bridge opened in Lisbon on Monday.")
+    assert main(["ingest", "--quiet", str(story), "/no/such/folder"]) == 1
+    out = capsys.readouterr().out
+    assert "1 added" in out and "/no/such/folder: no such file or folder" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

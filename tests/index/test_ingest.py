@@ -163,10 +163,22 @@ def test_store_built_with_another_model_is_a_clear_error(tmp_path: Path) -> None
         other.chunk_count()
 
 
-def test_missing_path_stops_before_anything_is_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_path_is_reported_and_the_others_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = fresh_service.ingest([_copy_seeds(tmp_path), tmp_path / "nope"])
+    assert report.added == 2 and report.failed == 1
+    assert "nope: no such file or folder" in "\n".join(str(p) for p in report.problems)
+
+
+def test_a_rebuild_with_a_missing_path_stops_before_anything_is_dropped(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seeds = _copy_seeds(tmp_path)
+    fresh_service.ingest([seeds])
+    # Rebuilt from a mistyped folder, the store would lose the seeds: nothing is done.
     with pytest.raises(IngestError, match="nope"):
-        fresh_service.ingest([_copy_seeds(tmp_path), tmp_path / "nope"])
-    assert fresh_service.stats().articles == 0
+        fresh_service.ingest([seeds, tmp_path / "nope"], rebuild=True)
+    assert fresh_service.stats().articles == 2
+    with pytest.raises(IngestError, match="nope"):
+        fresh_service.ingest([tmp_path / "nope"])
+    assert fresh_service.stats().articles == 2
 
 
 def test_bad_files_are_named_and_the_good_ones_ingested(fresh_service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
