@@ -62,29 +62,42 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true",
                         help="no progress (else a bar on a terminal, or a line every few seconds in a log)")
 
-    ask = commands.add_parser("ask", help="answer one question and exit")
+    ask = commands.add_parser("ask", help="answer one question and exit",
+                              description="Answer one question from the stored articles, citing them as [n] with "
+                              "the quoted passages; say what the articles don't cover instead of guessing.")
     ask.add_argument("question", nargs="+", help="the question (quote it, or not)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     _add_filters(ask, "default: the day, month or year the question names, 'in April 2022'; today, for questions that "
                       "say 'this week', 'yesterday', 'on Monday'…; the archive's last day for 'the latest news' "
                       "if that is earlier")
 
-    commands.add_parser("repl", help="an interactive session with follow-up questions")
-    commands.add_parser("stats", help="what the store holds")
+    commands.add_parser("repl", help="an interactive session with follow-up questions",
+                        description="Ask questions one after another; follow-ups ('and where was he staying?') "
+                        "lean on the conversation. /help lists the commands (/sources, /reset, /stats, /quit).")
+    commands.add_parser("stats", help="what the store holds",
+                        description="How many articles and passages the store holds, from which outlets and dates.")
 
-    remove = commands.add_parser("remove", help="remove articles from the store by id")
+    remove = commands.add_parser("remove", help="remove articles from the store by id",
+                                 description="Remove articles, and their passages, from the store by id.")
     remove.add_argument("ids", nargs="+", metavar="ID", help="article ids (see `newsbot ask --json`)")
 
-    config = commands.add_parser("config", help="show the effective settings (secrets masked)")
+    config = commands.add_parser("config", help="show the effective settings (secrets masked)",
+                                 description="Show the settings in effect, from config/defaults.toml, NEWSBOT_* "
+                                 "variables and .env; secrets are masked.")
     config.add_argument("--json", action="store_true", help="print them as JSON")
 
-    commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
+                        description="Run the Telegram bot until stopped (Ctrl-C); it answers in chats with the same "
+                        "answers as `ask`. Needs TELEGRAM_BOT_TOKEN.")
 
     from bot.cli_web import add_web_arguments
 
     add_web_arguments(ingest, commands)
 
-    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a question set")
+    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a question set",
+                                   description="Measure retrieval (hit@k, MRR) and the offline answers (gold answer "
+                                   "in the answer and its first sentence, length, abstentions, declined unanswerable "
+                                   "questions) on a question set.")
     evaluate.add_argument("questions", type=Path, help="questions in the RealTimeQA dev_questions.jsonl schema")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.add_argument("--ignore-dates", action="store_true", help="don't use each question's date")
