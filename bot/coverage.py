@@ -16,7 +16,8 @@ from functools import lru_cache
 from index.query import Subject, surface_words
 from index.terms import stem_all
 
-# Past forms the stemmer leaves apart from their verb ("sent" is not "send"), so a question's "send" finds "sent".
+# Past forms the stemmer leaves apart from their verb ("sent" is not "send"), so a question's "send" finds "sent";
+# and a few nouns of a verb ("his successor" says who succeeded him).
 _IRREGULAR = dict(
     pair.split(":")
     for pair in """sent:send won:win ate:eat eaten:eat met:meet left:leave took:take taken:take made:make said:say
@@ -29,7 +30,7 @@ _IRREGULAR = dict(
     sworn:swear taught:teach threw:throw thrown:throw understood:understand wore:wear worn:wear withdrew:withdraw
     withdrawn:withdraw began:begin begun:begin broke:break broken:break drew:draw drawn:draw fled:flee
     froze:freeze hid:hide hidden:hide rode:ride sought:seek shook:shake became:become beaten:beat died:die
-    dead:die death:die""".split()  # noqa: SIM905 - a word list reads best as text
+    dead:die death:die successor:succeed succession:succeed""".split()  # noqa: SIM905 - a word list reads best as text
 )
 # Countries and their people: "Who is the president of France?" is answered by "French President Emmanuel Macron".
 _ALIASES: dict[str, tuple[str, ...]] = {

@@ -31,11 +31,11 @@ def test_a_fact_the_articles_dont_state_is_not_answered_with_whatever_is_nearby(
     assert at_the_hotel.abstained and at_the_hotel.citations == ()
     assert at_the_hotel.text == "The articles mention Rouhani and “hotel”, but nothing about “eat” or “dinner”."
     assert at_the_hotel.missing == ("eat", "dinner")
-    # Rouhani and presidents are in the articles; who came after him is not (the Newsweek story's "his successor,
-    # President Joe Biden" is Trump's).
+    # Rouhani and presidents are in the articles; who came after him is not: the Newsweek story's "his successor,
+    # President Joe Biden" is Trump's, and answers only that question.
     successor = seeded_service.ask("Who succeeded Rouhani as president?")
     assert successor.abstained and successor.citations == ()
-    assert successor.text == "The articles mention Rouhani and “president”, but nothing about “succeeded”."
+    assert "Joe Biden" in seeded_service.ask("Who succeeded Trump as president?").text
     # Someone the archive never mentions, asked in a news question's shape.
     unknown = seeded_service.ask("Why did Marguerite Okonkwo-Bell resign from the cabinet?")
     assert unknown.abstained and unknown.missing == ("Marguerite Okonkwo-Bell",)
