@@ -158,6 +158,14 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
         return level
 
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        # A missing folder is created on first use; a file where the folder should be is a mistake to say plainly.
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder; point it at a folder (created if missing)")
+        return value
+
     @field_validator("telegram_allowed_ids", "telegram_admin_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: str | Iterable[object] | None) -> frozenset[int]:

@@ -96,3 +96,14 @@ def test_secrets_in_a_dotenv_file_are_read(tmp_path: Path) -> None:
     settings = load_settings()
     assert settings.openai_api_key is not None and settings.openai_api_key.get_secret_value() == "sk-from-dotenv"
     assert settings.telegram_bot_token is not None
+
+
+def test_a_data_folder_that_is_a_file_is_a_settings_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = tmp_path / "store"
+    taken.write_text("not a folder")
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(taken))
+    with pytest.raises(ConfigError, match="NEWSBOT_DATA_DIR: .*store is a file, not a folder"):
+        load_settings()
+    # A folder that doesn't exist yet is fine: it is created on first use.
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path / "new"))
+    assert load_settings().data_dir == tmp_path / "new"
