@@ -180,6 +180,14 @@ class ExtractiveWriter:
         if declined is not None:
             return declined
         pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
+        if query.introduces:
+            # "Who is Hassan Rouhani?": news says who someone is where it first names them in full ("Iranian
+            # President Hassan Rouhani has claimed …").
+            full_name = query.introduces.lower()
+            naming = [c for c in found.ranked if full_name in c.sentence.lower()]
+            if naming:
+                first = min(naming, key=lambda c: c.offset)
+                pool = [first, *(c for c in pool if c is not first)]
         if query.asks_what_followed:
             # "… the day after the failed call?": of the sentences that match about as well, the one telling what
             # happened next leads ("The next day, Trump ordered a visa ban …").

@@ -111,6 +111,9 @@ class Query:
     # Asks what came next ("What did Trump do the day after the failed call?"): news answers in the sentence after
     # the event's, opening "The next day, …".
     asks_what_followed: bool = False
+    # The person a "Who is …?" question asks about ("Who is Hassan Rouhani?"), or "": news says who someone is where
+    # it first names them ("Iranian President Hassan Rouhani …").
+    introduces: str = ""
 
 
 def parse(question: str) -> Query:
@@ -134,7 +137,19 @@ def parse(question: str) -> Query:
         roundup=asks_for_roundup(text),
         scene=scene_words(text),
         asks_what_followed=_WHAT_FOLLOWED.search(text) is not None,
+        introduces=_introduced(text),
     )
+
+
+_WHO_IS = re.compile(r"\s*who\s+(?:is|was)\s+[^?]+?\s*\??\s*", re.IGNORECASE)
+
+
+def _introduced(question: str) -> str:
+    """The name a "Who is …?" question asks about, when it asks nothing else."""
+    if _WHO_IS.fullmatch(question) is None:
+        return ""
+    named = subjects(question)
+    return named[0].text if len(named) == 1 and named[0].kind == "name" else ""
 
 
 _WHAT_FOLLOWED = re.compile(

@@ -57,6 +57,11 @@ def test_what_happened_next_is_told_by_the_sentence_that_says_so(seeded_service)
     assert first_sentence(answer.text).startswith("The next day, Trump ordered a visa ban"), answer.text
 
 
+def test_who_someone_is_is_told_where_the_news_first_names_them(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    answer = seeded_service.ask("Who is Hassan Rouhani?")
+    assert first_sentence(answer.text).startswith("Iranian President Hassan Rouhani"), answer.text
+
+
 def test_a_name_is_found_through_the_word_for_its_people(seeded_service) -> None:  # type: ignore[no-untyped-def]
     answer = seeded_service.ask("Who is the president of France?")
     assert not answer.abstained and "Emmanuel Macron" in first_sentence(answer.text)

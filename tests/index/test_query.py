@@ -47,3 +47,10 @@ def test_a_question_about_what_came_next_is_told_apart() -> None:
     assert parse("What happened next?").asks_what_followed
     # "after" alone dates the question's event; it doesn't ask what followed it.
     assert not parse("Which state flooded after the storm?").asks_what_followed
+
+
+def test_a_question_asking_who_someone_is_names_them() -> None:
+    assert parse("Who is Hassan Rouhani?").introduces == "Hassan Rouhani"
+    assert parse("who was Rouhani").introduces == "Rouhani"
+    assert parse("Who is the president of France?").introduces == ""
+    assert parse("Who is Macron meeting in New York?").introduces == ""
