@@ -176,6 +176,14 @@ class ExtractiveWriter:
         if history and _ELSE.search(question):
             known = names_in(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
         found = self.assess(query, passages, known)
+        if history and is_follow_up(question):
+            # "why?" after an answer: a sentence the answer just quoted doesn't answer it again.
+            said = " ".join(citation.quote for citation in history[-1].answer.citations)
+            fresh = [c for c in found.ranked if c.sentence not in said]
+            if found.ranked and not fresh:
+                return Answer(text="The articles say nothing more about that than the answer above.",
+                              abstained=True, question=question)
+            found = replace(found, ranked=fresh)
         declined = self.decline(found, question)
         if declined is not None:
             return declined

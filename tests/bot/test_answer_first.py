@@ -126,6 +126,14 @@ def test_a_follow_up_asks_with_its_own_words(seeded_service) -> None:  # type: i
     assert answer.text.endswith("but nothing about “paid”."), answer.text
 
 
+def test_a_follow_up_is_not_answered_with_what_was_just_quoted(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    conversation = Conversation()
+    first = seeded_service.ask("When did Trump withdraw from the nuclear deal?", conversation)
+    again = seeded_service.ask("why?", conversation)
+    assert again.text != first.text
+    assert not any(citation.quote in first.citations[0].quote for citation in again.citations), again.text
+
+
 def test_a_follow_up_asking_who_else_finds_the_others(seeded_service) -> None:  # type: ignore[no-untyped-def]
     conversation = Conversation()
     seeded_service.ask("How many times did Trump try to meet Rouhani?", conversation)

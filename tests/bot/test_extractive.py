@@ -47,6 +47,19 @@ def test_the_headline_is_part_of_what_an_article_says() -> None:
     assert answer.text.startswith("French President Emmanuel Macron attempted to arrange a phone call"), answer.text
 
 
+def test_a_follow_up_with_nothing_new_to_quote_says_so() -> None:
+    from bot.types import Turn
+
+    hotel = _passage("h", "Rouhani was staying at the Millennium Hilton hotel in New York during the assembly.")
+    writer = ExtractiveWriter()
+    question = "Which hotel was Rouhani staying at in New York?"
+    first = writer.write(question, [hotel])
+    assert "Millennium Hilton" in first.text
+    again = writer.write("and why?", [hotel], [Turn(question, first)])
+    assert again.abstained and again.citations == ()
+    assert again.text == "The articles say nothing more about that than the answer above."
+
+
 def test_never_answers_with_a_line_that_announces_a_list() -> None:
     emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
     nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)
