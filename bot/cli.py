@@ -119,9 +119,20 @@ def _configure_logging(level_name: str, verbose: int) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
+def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    """The parser of `command`, or `parser` itself when there is none."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # "newsbot ask --bogus …": the command's own usage, not the top-level one, says what it takes.
+        _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(unknown)}")
     _check_arguments(args, parser)
     if args.command is None:
         parser.print_help()

@@ -248,3 +248,11 @@ def test_ctrl_c_during_ask_says_interrupted_without_the_ingest_message(
     monkeypatch.setattr(NewsService, "ingest", interrupted)
     assert main(["ingest", str(SEEDS)]) == 130
     assert "The store is consistent; run the same command again to finish." in capsys.readouterr().err
+
+
+def test_an_unknown_option_gets_the_commands_own_usage(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["ask", "--bogus", "Who won?"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: newsbot ask") and "newsbot ask: error: unrecognized arguments: --bogus" in err
