@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from bot.types import Answer, Citation
@@ -43,11 +44,13 @@ def render_sources(answer: Answer | None, width: int = 100) -> str:
     blocks = []
     for citation in answer.citations:
         passage = citation.passage or citation.quote
-        blocks.append(
-            source_line(citation)
-            + "\n"
-            + textwrap.fill(passage, width, initial_indent="    ", subsequent_indent="    ")
+        # The passage's paragraphs stay paragraphs (filling them together left "said.  According").
+        paragraphs = [p for p in re.split(r"\n\s*\n", passage) if p.strip()]
+        body = "\n\n".join(
+            textwrap.fill(" ".join(p.split()), width, initial_indent="    ", subsequent_indent="    ")
+            for p in paragraphs
         )
+        blocks.append(source_line(citation) + "\n" + body)
     return "\n\n".join(blocks)
 
 
