@@ -41,7 +41,11 @@ def why_nothing_matches(index: LocalIndex, filters: SearchFilters | None) -> str
     if not from_outlets.any():
         names, _ = index.source_codes()
         asked = " or ".join(f"“{s}”" for s in filters.sources)
-        return f"No outlet in the store is called {asked}. It has {_listed([n for n in names if n])}."
+        named = [n for n in names if n]
+        has = _listed(named) if named else ""
+        if "" in names:  # articles whose outlet nobody named: they can't be asked for by outlet
+            has = f"{has} and articles with no outlet named" if has else "only articles with no outlet named"
+        return f"No outlet in the store is called {asked}. It has {has}."
     days = index.day_numbers()[from_outlets]
     known = days[~np.isnan(days)]
     window = _window(filters)

@@ -50,7 +50,7 @@ def test_a_filter_that_leaves_nothing_says_why(env: Path, capsys: pytest.Capture
     assert main(["ask", "--source", "Fox", "Which hotel was Rouhani staying at?"]) == 0
     out = capsys.readouterr().out
     assert "The articles don't say" in out
-    assert "Note: No outlet in the store is called “Fox”. It has Newsweek." in out
+    assert "Note: No outlet in the store is called “Fox”. It has Newsweek and articles with no outlet named." in out
     assert main(["ask", "--json", "--since", "2030-01-01", "Which hotel was Rouhani staying at?"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["abstained"] and data["note"] == "No article has a date to match 2030-01-01 or later."

@@ -43,6 +43,10 @@ def test_an_unknown_outlet_is_named_with_the_ones_there_are() -> None:
     assert why_nothing_matches(ARCHIVE, SearchFilters(sources=("Fox", "BBC"))) == (
         "No outlet in the store is called “Fox” or “BBC”. It has CNN, USA Today."
     )
+    unnamed = _index(("a", "CNN", 20220101), ("b", "", 20220102))
+    assert why_nothing_matches(unnamed, SearchFilters(sources=("Fox",))) == (
+        "No outlet in the store is called “Fox”. It has CNN and articles with no outlet named."
+    )
     many = _index(*((f"a{i}", f"Outlet {i:02}", 20220101) for i in range(12)))
     assert why_nothing_matches(many, SearchFilters(sources=("Fox",))) == (
         "No outlet in the store is called “Fox”. It has 12 outlets, among them Outlet 00, Outlet 01, Outlet 02, "
