@@ -31,7 +31,8 @@ PLACES = frozenset(
 _LOCATED = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?([A-Z][a-z]+)")
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))  # "september" before "sep"
 _TIME = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\.?\s+\d|"
-                   r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b", re.I)
+                   r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b|"
+                   r"\b\d{1,2}(?::\d\d)?\s*[ap]\.?m\b", re.I)  # fmt: skip
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                      r"thousands?|millions?|billions?|half|twice|once)\b", re.I)  # fmt: skip
 _TITLE = (r"(?:President|Prime Minister|Sen\.|Senator|Rep\.|Gov\.|Governor|Mayor|Judge|Secretary|Mr\.|Ms\.|"

@@ -57,6 +57,11 @@ def test_what_happened_next_is_told_by_the_sentence_that_says_so(seeded_service)
     assert first_sentence(answer.text).startswith("The next day, Trump ordered a visa ban"), answer.text
 
 
+def test_a_time_of_day_answers_when(seeded_service) -> None:  # type: ignore[no-untyped-def]
+    answer = seeded_service.ask("When did the phone call happen?")
+    assert "9:30 pm" in first_sentence(answer.text), answer.text
+
+
 def test_who_someone_is_is_told_where_the_news_first_names_them(seeded_service) -> None:  # type: ignore[no-untyped-def]
     answer = seeded_service.ask("Who is Hassan Rouhani?")
     assert first_sentence(answer.text).startswith("Iranian President Hassan Rouhani"), answer.text
