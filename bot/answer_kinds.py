@@ -28,7 +28,9 @@ PLACES = frozenset(
     Tehran Delhi Seoul Chicago Houston Philadelphia Phoenix Seattle Boston Miami Atlanta Denver Detroit Dallas
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
-_LOCATED = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?([A-Z][a-z]+)")
+# "in Tehran", "at the Millennium Hilton"; not "from President Trump's line" (a title names a person, not a place).
+_LOCATED = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?(?!(?:President|Prime|Secretary|Senator|Governor|Mayor|"
+                      r"Judge|Mr|Ms|Mrs|Dr|King|Queen|Prince|Pope|Chancellor)\b)([A-Z][a-z]+)")
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))  # "september" before "sep"
 _TIME = re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\.?\s+\d|"
                    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b|"

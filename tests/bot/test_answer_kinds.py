@@ -17,6 +17,8 @@ from bot.answer_kinds import holds_answer
         ("number", "Trump tried eight times to arrange a meeting.", True),
         ("number", "Trump tried to arrange a meeting.", False),
         ("place", "Rouhani flew back to Tehran later that day.", True),
+        ("place", "They set up a hotline at the Millennium Hilton.", True),
+        ("place", "Macron answered a call from President Trump's line.", False),
         ("person", "French President Emmanuel Macron arranged the call.", True),
         ("person", "the call was arranged by officials.", False),
         ("", "Anything at all holds an answer when no kind is asked for.", True),
