@@ -14,6 +14,7 @@ import numpy as np
 from bot.answer_kinds import holds_answer, names_a_person
 from bot.citations import number_citations
 from bot.coverage import evidence, mentions, share, unmentioned
+from bot.declines import abstention, not_covered, not_said, nothing_more
 from bot.followup import is_follow_up, topic_query
 from bot.headlines import headlines
 from bot.instructions import without_fence_breaks
@@ -57,54 +58,6 @@ _CACHE_SIZE = 20_000
 # keeps answering the dev questions whose gold article was read and declines most of the unanswerable set
 # (BENCHMARKS.md, "Answers").
 MAX_UNSAID_SHARE = 0.75
-
-
-def abstention(question: str) -> Answer:
-    """The honest reply when the articles don't answer `question`."""
-    return Answer(
-        text="The articles don't say. I found no passage that answers this question, so I won't guess.",
-        abstained=True,
-        question=question,
-    )
-
-
-def not_covered(question: str, mentioned: Sequence[Subject], missing: Sequence[Subject]) -> Answer:
-    """The reply when the articles don't mention part of what the question is about: it says which part."""
-    absent = _listing([_shown(s) for s in missing], "or")
-    # "The articles mention 2018" says nothing: a year is only worth naming beside what it dates.
-    mentioned = [s for s in mentioned if s.kind != "number"]
-    if mentioned:
-        named = _listing([_shown(s) for s in mentioned[:3]], "and")
-        text = f"The articles mention {named}, but nothing about {absent}."
-    else:
-        text = f"The articles say nothing about {absent}."
-    return Answer(text=text, abstained=True, question=question, missing=tuple(s.text for s in missing))
-
-
-def _not_said(part: str) -> str:
-    """"The articles don't say how many people died.", or, for a part that asks with its verb first ("where was
-    Rouhani staying?"), which reads wrong after "say", "The articles don't answer “where was Rouhani staying?”"."""
-    part = part.strip().rstrip("?.! ")
-    part = part[:1].lower() + part[1:]
-    if _ASKS_VERB_FIRST.match(part):
-        return f"The articles don't answer “{part}?”"
-    return f"The articles don't say {part}."
-
-
-# "where was Rouhani staying", "which hotel did he pick", "what is it called": the verb before its subject.
-_ASKS_VERB_FIRST = re.compile(
-    r"(?:who|whom|whose|what|which|where|when|why|how)(?:\s+[\w'’-]+){0,2}?\s+"
-    r"(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\s+"
-    r"(?:the|a|an|his|her|its|their|he|she|it|they|we|you|i|[A-Z][\w'’-]*)\b"
-)
-
-
-def _shown(subject: Subject) -> str:
-    return subject.text if subject.named else f"“{subject.text}”"
-
-
-def _listing(items: Sequence[str], last: str) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 @dataclass(frozen=True)
@@ -181,8 +134,7 @@ class ExtractiveWriter:
             said = " ".join(citation.quote for citation in history[-1].answer.citations)
             fresh = [c for c in found.ranked if c.sentence not in said]
             if found.ranked and not fresh:
-                return Answer(text="The articles say nothing more about that than the answer above.",
-                              abstained=True, question=question)
+                return nothing_more(question)
             found = replace(found, ranked=fresh)
         declined = self.decline(found, question)
         if declined is not None:
@@ -222,7 +174,7 @@ class ExtractiveWriter:
         if found.unsaid_part and not any(mentions(quoted, s) for s in found.unsaid):
             # "…, and how many people died?": answer what the articles say, and say which part they don't (unless
             # a sentence of another article, quoted after the first, speaks of it).
-            answer = replace(answer, text=f"{answer.text} {_not_said(found.unsaid_part)}",
+            answer = replace(answer, text=f"{answer.text} {not_said(found.unsaid_part)}",
                              missing=tuple(s.text for s in found.unsaid))
         elif not found.unsaid_part:
             # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials
@@ -231,7 +183,7 @@ class ExtractiveWriter:
                 asked = parse(part)
                 if asked.wants and not any(holds_answer(asked.wants, claim.sentence, part) for claim in claims):
                     words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
-                    answer = replace(answer, text=f"{answer.text} {_not_said(part)}",
+                    answer = replace(answer, text=f"{answer.text} {not_said(part)}",
                                      missing=answer.missing + words_asked)
         return answer
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
 from bot.claim_checks import missing_details
-from bot.extractive import abstention
+from bot.declines import abstention
 from bot.llm_prompt import answer_messages, compact_sources, group_sources
 from bot.reply_format import is_refusal
 from bot.types import Answer, Turn

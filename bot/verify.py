@@ -45,7 +45,7 @@ from typing import Any
 
 from bot.citations import citation_for
 from bot.claim_checks import is_fragment, missing_details, repeats_instruction
-from bot.extractive import abstention
+from bot.declines import abstention
 from bot.instructions import gives_instructions, without_fence_breaks
 from bot.reply_format import normalize_reply
 from bot.sentences import STOPWORDS, content_terms, split_sentences, words
