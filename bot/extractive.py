@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.answer_kinds import holds_answer, names_a_person
-from bot.citations import number_citations
+from bot.citations import Claim, number_citations
 from bot.coverage import evidence, mentions, share, unmentioned
 from bot.declines import abstention, not_covered, not_said, nothing_more
 from bot.followup import is_follow_up, topic_query
@@ -115,16 +115,7 @@ class ExtractiveWriter:
         if query.time_only and (not history or query.period is not None):
             return headlines(query, passages, self.max_sentences) or abstention(question)
         if history and is_follow_up(question):
-            # "who else tried?": the previous question says what about; the answer must name someone new.
-            # What it wants and its parts are its own: the topic's words only say what it is about.
-            topic = parse(topic_query(question, question, history))
-            # What it asks with is its own too ("who paid for it?" after the hotel question asks about paying, not
-            # about the hotel); the topic's names say what it is about. "who else tried?" asks the topic again.
-            own = tuple(subject for subject in query.subjects if not subject.named)
-            subjects = topic.subjects
-            if own and not _ELSE.search(question):
-                subjects = tuple(subject for subject in topic.subjects if subject.named) + own
-            query = replace(topic, subjects=subjects, wants=query.wants, parts=query.parts)
+            query = _follow_up(query, history)
         known = None
         if history and _ELSE.search(question):
             known = names_in(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
@@ -139,23 +130,7 @@ class ExtractiveWriter:
         declined = self.decline(found, question)
         if declined is not None:
             return declined
-        pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
-        if query.introduces:
-            # "Who is Hassan Rouhani?": news says who someone is where it first names them in full ("Iranian
-            # President Hassan Rouhani has claimed …").
-            full_name = query.introduces.lower()
-            naming = [c for c in found.ranked if full_name in c.sentence.lower()]
-            if naming:
-                first = min(naming, key=lambda c: c.offset)
-                pool = [first, *(c for c in pool if c is not first)]
-        if query.asks_what_followed:
-            # "… the day after the failed call?": of the sentences that match about as well, the one telling what
-            # happened next leads ("The next day, Trump ordered a visa ban …").
-            pool.sort(key=lambda c: _NEXT_TIME.match(c.sentence) is None)
-        if query.latest:
-            # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
-            newest = max(found.ranked, key=lambda c: c.passage.published_at)
-            pool = [newest, *(c for c in pool if c is not newest)]
+        pool = _leading(found)
         # A few more statements than are shown, to choose from (answering keeps those that add a fact).
         statements = distinct_statements(pool, self.max_sentences + 2)
         if query.latest:
@@ -169,23 +144,7 @@ class ExtractiveWriter:
             # The answer shows the sentence that holds the answer first; the source quotes both in the article's order.
             full, shown = (f"{neighbour} {full}" if before else f"{full} {neighbour}"), f"{near} {shown}"
         claims[0] = replace(claims[0], sentence=full, shown=shown)
-        answer = number_citations(question, claims)
-        quoted = evidence(" ".join(claim.sentence for claim in claims))
-        if found.unsaid_part and not any(mentions(quoted, s) for s in found.unsaid):
-            # "…, and how many people died?": answer what the articles say, and say which part they don't (unless
-            # a sentence of another article, quoted after the first, speaks of it).
-            answer = replace(answer, text=f"{answer.text} {not_said(found.unsaid_part)}",
-                             missing=tuple(s.text for s in found.unsaid))
-        elif not found.unsaid_part:
-            # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials
-            # but give no number; no sentence quoted holds the kind of answer the second part asks for.
-            for part in query.parts[1:]:
-                asked = parse(part)
-                if asked.wants and not any(holds_answer(asked.wants, claim.sentence, part) for claim in claims):
-                    words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
-                    answer = replace(answer, text=f"{answer.text} {not_said(part)}",
-                                     missing=answer.missing + words_asked)
-        return answer
+        return _naming_unanswered_parts(number_citations(question, claims), found, claims)
 
     def assess(self, query: Query, passages: Sequence[Passage], known: set[str] | None = None) -> Assessment:
         """What the passages hold for `query`: its sentences, ranked, from articles that name what it names, and
@@ -374,6 +333,62 @@ class ExtractiveWriter:
                 self._vectors.move_to_end(sentence)
                 found.append(self._vectors[sentence])
             return found
+
+
+def _follow_up(query: Query, history: Sequence[Turn]) -> Query:
+    """A follow-up ("who paid for it?") read with the conversation: the previous question's names say what it is
+    about; what it wants, its parts and the words it asks with are its own ("who paid for it?" after the hotel
+    question asks about paying, not about the hotel). "who else tried?" asks the previous question again."""
+    question = query.text
+    topic = parse(topic_query(question, question, history))
+    own = tuple(subject for subject in query.subjects if not subject.named)
+    subjects = topic.subjects
+    if own and not _ELSE.search(question):
+        subjects = tuple(subject for subject in topic.subjects if subject.named) + own
+    return replace(topic, subjects=subjects, wants=query.wants, parts=query.parts)
+
+
+def _leading(found: Assessment) -> list[Candidate]:
+    """The sentences that answer about as well as the best, the one to lead first."""
+    query = found.query
+    pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
+    if query.introduces:
+        # "Who is Hassan Rouhani?": news says who someone is where it first names them in full ("Iranian
+        # President Hassan Rouhani has claimed …").
+        full_name = query.introduces.lower()
+        naming = [c for c in found.ranked if full_name in c.sentence.lower()]
+        if naming:
+            first = min(naming, key=lambda c: c.offset)
+            pool = [first, *(c for c in pool if c is not first)]
+    if query.asks_what_followed:
+        # "… the day after the failed call?": of the sentences that match about as well, the one telling what
+        # happened next leads ("The next day, Trump ordered a visa ban …").
+        pool.sort(key=lambda c: _NEXT_TIME.match(c.sentence) is None)
+    if query.latest:
+        # "What's the latest on …?": the newest report leads, whichever sentence matched the words best.
+        newest = max(found.ranked, key=lambda c: c.passage.published_at)
+        pool = [newest, *(c for c in pool if c is not newest)]
+    return pool
+
+
+def _naming_unanswered_parts(answer: Answer, found: Assessment, claims: Sequence[Claim]) -> Answer:
+    """`answer`, saying which part of a two-part question the quotes don't answer, if one is unanswered."""
+    quoted = evidence(" ".join(claim.sentence for claim in claims))
+    if found.unsaid_part:
+        # "…, and how many people died?": the article quoted first never touches it; unless a sentence of another
+        # article, quoted after the first, speaks of it, say so.
+        if any(mentions(quoted, s) for s in found.unsaid):
+            return answer
+        return replace(answer, text=f"{answer.text} {not_said(found.unsaid_part)}",
+                       missing=tuple(s.text for s in found.unsaid))
+    # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials but
+    # give no number; no sentence quoted holds the kind of answer the second part asks for.
+    for part in found.query.parts[1:]:
+        asked = parse(part)
+        if asked.wants and not any(holds_answer(asked.wants, claim.sentence, part) for claim in claims):
+            words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
+            answer = replace(answer, text=f"{answer.text} {not_said(part)}", missing=answer.missing + words_asked)
+    return answer
 
 
 def _dated_elsewhere(sentence: str, period: Period) -> bool:
