@@ -130,7 +130,7 @@ class ExtractiveWriter:
         declined = self.decline(found, question)
         if declined is not None:
             return declined
-        pool = _leading(found)
+        pool = _leading(found, _introducing(query.introduces, passages) if query.introduces else None)
         # A few more statements than are shown, to choose from (answering keeps those that add a fact).
         statements = distinct_statements(pool, self.max_sentences + 2)
         if query.latest:
@@ -276,7 +276,7 @@ class ExtractiveWriter:
                 # all previous instructions …") are never an answer.
                 if key in seen or len(words(sentence)) < 4 or is_question(sentence) or injected(sentence, fenced):
                     continue
-                if sentence.rstrip().endswith(":"):
+                if sentence.rstrip().endswith(":") or _repeats_headline(sentence, passage.title):
                     continue
                 if known is not None and not names_in(sentence, first_word_counts=True) - known:
                     continue
@@ -348,18 +348,18 @@ def _follow_up(query: Query, history: Sequence[Turn]) -> Query:
     return replace(topic, subjects=subjects, wants=query.wants, parts=query.parts)
 
 
-def _leading(found: Assessment) -> list[Candidate]:
+def _leading(found: Assessment, introducing: Candidate | None = None) -> list[Candidate]:
     """The sentences that answer about as well as the best, the one to lead first."""
     query = found.query
     pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
     if query.introduces:
-        # "Who is Hassan Rouhani?": news says who someone is where it first names them in full ("Iranian
-        # President Hassan Rouhani has claimed …").
+        # "Who is Hassan Rouhani?": a sentence that says who they are ("Bout is a Russian arms dealer"), else where
+        # the news first names them in full, as it then gives their role ("Iranian President Hassan Rouhani …").
         full_name = query.introduces.lower()
         naming = [c for c in found.ranked if full_name in c.sentence.lower()]
-        if naming:
-            first = min(naming, key=lambda c: c.offset)
-            pool = [first, *(c for c in pool if c is not first)]
+        first = introducing or (min(naming, key=lambda c: c.offset) if naming else None)
+        if first is not None:
+            pool = [first, *(c for c in pool if c.sentence != first.sentence)]
     if query.asks_what_followed:
         # "… the day after the failed call?": of the sentences that match about as well, the one telling what
         # happened next leads ("The next day, Trump ordered a visa ban …").
@@ -389,6 +389,33 @@ def _naming_unanswered_parts(answer: Answer, found: Assessment, claims: Sequence
             words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
             answer = replace(answer, text=f"{answer.text} {not_said(part)}", missing=answer.missing + words_asked)
     return answer
+
+
+def _introducing(name: str, passages: Sequence[Passage]) -> Candidate | None:
+    """The first sentence of `passages` (best passage first) that says who `name` is: "Bout is a Russian arms
+    dealer", "Viktor Bout, a Russian arms dealer, …", "the Infowars host's lead attorney, Andino Reynal"."""
+    surname = re.escape(name.split()[-1])
+    full = re.escape(name)
+    says_who = re.compile(
+        rf"\b(?:{full}|{surname})(?:\s+(?:is|was)|\s*,)\s+(?:a|an|the|who|whose|one of)\b"
+        rf"|\b[a-z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+)?(?:attorney|lawyer|spokesperson|spokesman|spokeswoman|"
+        rf"director|chief|head|founder|leader|executive|officer|minister|president|chairman|chairwoman|secretary|"
+        rf"coach|captain|judge|wife|husband|son|daughter|host|reporter|analyst|expert|professor|dealer),?\s+{full}\b"
+    )
+    for passage in sorted(passages, key=lambda p: p.score, reverse=True):
+        fenced = without_fence_breaks(passage.text)
+        for position, (start, end) in enumerate(quote_spans(passage.text)):
+            sentence = passage.text[start:end]
+            if says_who.search(sentence) and not is_question(sentence) and not injected(sentence, fenced):
+                return Candidate(passage, sentence, 0.0, position=position, offset=passage.start + start)
+    return None
+
+
+def _repeats_headline(sentence: str, title: str) -> bool:
+    """Whether `sentence` is the story's headline repeated atop it ("Yellowstone flooding: … What we know"): the
+    source line shows it already. A title taken from an untitled story's opening sentence ends as a sentence does,
+    and stays quotable."""
+    return words(sentence) == words(title) and sentence.rstrip("\"'”’) ")[-1:] not in ".!?…"
 
 
 def _dated_elsewhere(sentence: str, period: Period) -> bool:

@@ -64,6 +64,9 @@ _FOCUS = re.compile(
     r"|\b(?:what|which|whose)\s+(?P<focus2>[a-z-]+)\b",
     re.IGNORECASE,
 )
+_HOW_MEASURE = re.compile(
+    r"\bhow\s+(?:far|old|long|big|large|tall|often|soon|late|early|deep|high|wide|fast|heavy|close)\b", re.IGNORECASE
+)
 _WANTS = (
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|big|large|tall)\b|\bwhat (?:percentage|share|"
                           r"number|amount|age)\b", re.I)),
@@ -122,6 +125,8 @@ def parse(question: str) -> Query:
     period = named_period(text)
     # The words that date the question ("in May 2019") are matched by the articles' dates, not their text.
     about = without_periods(text) if period is not None else text
+    # "How far …", "how old …": the word asks for a measure, which articles give ("a million miles"), not say.
+    about = _HOW_MEASURE.sub("how", about)
     focus = {w.lower() for m in _FOCUS.finditer(about) for w in (m.group("focus") or m.group("focus2")).split()}
     return Query(
         text=text,

@@ -60,6 +60,32 @@ def test_a_follow_up_with_nothing_new_to_quote_says_so() -> None:
     assert again.text == "The articles say nothing more about that than the answer above."
 
 
+def test_who_someone_is_comes_from_the_sentence_that_says_so() -> None:
+    swap = _passage("s", "Washington has offered to exchange Griner for Viktor Bout. Talks stalled in the autumn. "
+                         "Bout is a Russian arms dealer who is serving a 25-year sentence in the U.S.")
+    answer = ExtractiveWriter().write("Who is Viktor Bout?", [swap])
+    assert answer.text.startswith("Bout is a Russian arms dealer"), answer.text
+    lawyer = _passage("l", "Bankston walked the jury through the timeline. In his own opening statement, Andino "
+                           "Reynal, an attorney for Jones, accused the plaintiffs' lawyer of misleading the court.")
+    answer = ExtractiveWriter().write("Who is Andino Reynal?", [lawyer])
+    # Said beside the name: the sentence before, naming others, isn't put first.
+    assert answer.text.startswith("In his own opening statement, Andino Reynal, an attorney for Jones"), answer.text
+
+
+def test_a_headline_repeated_atop_the_story_is_not_quoted() -> None:
+    story = _passage("y", "Yellowstone flooding: Waters still raging; visitors evacuated: What we know\n\n"
+                          "Record rainfall and rapid snowmelt flooded Yellowstone National Park this week.",
+                     title="Yellowstone flooding: Waters still raging; visitors evacuated: What we know")
+    question = "What is happening with the Yellowstone flooding?"
+    assert [c.sentence for c in ExtractiveWriter().rank_sentences(question, [story])] == [
+        "Record rainfall and rapid snowmelt flooded Yellowstone National Park this week."
+    ]
+    # An untitled story's title is its opening sentence: that one stays quotable.
+    untitled = _passage("u", "Record rainfall flooded Yellowstone National Park this week.",
+                        title="Record rainfall flooded Yellowstone National Park this week.")
+    assert ExtractiveWriter().rank_sentences(question, [untitled])
+
+
 def test_never_answers_with_a_line_that_announces_a_list() -> None:
     emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
     nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)

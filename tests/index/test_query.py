@@ -54,3 +54,10 @@ def test_a_question_asking_who_someone_is_names_them() -> None:
     assert parse("who was Rouhani").introduces == "Rouhani"
     assert parse("Who is the president of France?").introduces == ""
     assert parse("Who is Macron meeting in New York?").introduces == ""
+
+
+def test_the_measure_a_how_question_asks_for_is_no_word_to_find() -> None:
+    # Articles say "a million miles from Earth", never "far".
+    query = parse("How far from Earth is the James Webb Space Telescope?")
+    assert [s.text for s in query.subjects] == ["Earth", "James Webb Space Telescope"] and query.wants == "number"
+    assert [s.text for s in parse("How long did the trial last?").subjects] == ["trial"]
