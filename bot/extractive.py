@@ -130,7 +130,7 @@ class ExtractiveWriter:
         declined = self.decline(found, question)
         if declined is not None:
             return declined
-        pool = _leading(found, _introducing(query.introduces, passages) if query.introduces else None)
+        pool = _leading(found, _introducing(query, passages))
         # A few more statements than are shown, to choose from (answering keeps those that add a fact).
         statements = distinct_statements(pool, self.max_sentences + 2)
         if query.latest:
@@ -352,11 +352,12 @@ def _leading(found: Assessment, introducing: Candidate | None = None) -> list[Ca
     """The sentences that answer about as well as the best, the one to lead first."""
     query = found.query
     pool = [c for c in found.ranked if c.score >= 0.8 * found.best]
-    if query.introduces:
+    if query.introduces or query.relation:
         # "Who is Hassan Rouhani?": a sentence that says who they are ("Bout is a Russian arms dealer"), else where
         # the news first names them in full, as it then gives their role ("Iranian President Hassan Rouhani …").
+        # "Who is Brittney Griner's wife?": a sentence that names her beside the role ("Griner's wife, Cherelle …").
         full_name = query.introduces.lower()
-        naming = [c for c in found.ranked if full_name in c.sentence.lower()]
+        naming = [c for c in found.ranked if full_name and full_name in c.sentence.lower()]
         first = introducing or (min(naming, key=lambda c: c.offset) if naming else None)
         if first is not None:
             pool = [first, *(c for c in pool if c.sentence != first.sentence)]
@@ -391,22 +392,33 @@ def _naming_unanswered_parts(answer: Answer, found: Assessment, claims: Sequence
     return answer
 
 
-def _introducing(name: str, passages: Sequence[Passage]) -> Candidate | None:
-    """The first sentence of `passages` (best passage first) that says who `name` is: "Bout is a Russian arms
-    dealer", "Viktor Bout, a Russian arms dealer, …", "the Infowars host's lead attorney, Andino Reynal"."""
-    surname = re.escape(name.split()[-1])
-    full = re.escape(name)
-    says_who = re.compile(
-        rf"\b(?:{full}|{surname})(?:\s+(?:is|was)|\s*,)\s+(?:a|an|the|who|whose|one of)\b"
-        rf"|\b[a-z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+)?(?:attorney|lawyer|spokesperson|spokesman|spokeswoman|"
-        rf"director|chief|head|founder|leader|executive|officer|minister|president|chairman|chairwoman|secretary|"
-        rf"coach|captain|judge|wife|husband|son|daughter|host|reporter|analyst|expert|professor|dealer),?\s+{full}\b"
-    )
+def _introducing(query: Query, passages: Sequence[Passage]) -> Candidate | None:
+    """The first sentence of `passages` (best passage first) that says who the question's person is ("Bout is a
+    Russian arms dealer", "Viktor Bout, a Russian arms dealer, …", "the Infowars host's lead attorney, Andino
+    Reynal"), or names the one in the role asked about beside them ("Griner's wife, Cherelle Griner")."""
+    if query.relation is not None:
+        name, role = query.relation
+        whose = "|".join(re.escape(w) for w in (name.split()[-1], name.split()[0]))
+        says = re.compile(
+            rf"\b(?:{whose})['’]s?\s+(?:[a-z-]+\s+)?{re.escape(role)}s?,?\s+(?:[A-Z][\w'’-]+\s+)*[A-Z][\w'’-]+"
+            rf"|[A-Z][\w'’-]+,\s+(?:{whose})['’]s?\s+(?:[a-z-]+\s+)?{re.escape(role)}s?\b"
+        )
+    elif query.introduces:
+        full, surname = re.escape(query.introduces), re.escape(query.introduces.split()[-1])
+        says = re.compile(
+            rf"\b(?:{full}|{surname})(?:\s+(?:is|was)|\s*,)\s+(?:a|an|the|who|whose|one of)\b"
+            rf"|\b[a-z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+)?(?:attorney|lawyer|spokesperson|spokesman|spokeswoman|"
+            rf"director|chief|head|founder|leader|executive|officer|minister|president|chairman|chairwoman|"
+            rf"secretary|coach|captain|judge|wife|husband|son|daughter|host|reporter|analyst|expert|professor|"
+            rf"dealer),?\s+{full}\b"
+        )
+    else:
+        return None
     for passage in sorted(passages, key=lambda p: p.score, reverse=True):
         fenced = without_fence_breaks(passage.text)
         for position, (start, end) in enumerate(quote_spans(passage.text)):
             sentence = passage.text[start:end]
-            if says_who.search(sentence) and not is_question(sentence) and not injected(sentence, fenced):
+            if says.search(sentence) and not is_question(sentence) and not injected(sentence, fenced):
                 return Candidate(passage, sentence, 0.0, position=position, offset=passage.start + start)
     return None
 

@@ -131,7 +131,7 @@ def with_context(candidate: Candidate, query: Query, quoted: set[str]) -> tuple[
     before. The one before wins when the candidate points back ("he", "its", "the company"); a
     fragment, a question, an order to an AI or a sentence already quoted is never added, nor a next sentence that
     turns to another story."""
-    if _ASKS_WHY_OR_HOW.search(query.text) or query.introduces:
+    if _ASKS_WHY_OR_HOW.search(query.text) or query.introduces or query.relation:
         # A reason or a manner is no name, and who someone is is said beside their name: a sentence naming someone
         # new holds neither.
         return None

@@ -117,6 +117,9 @@ class Query:
     # The person a "Who is …?" question asks about ("Who is Hassan Rouhani?"), or "": news says who someone is where
     # it first names them ("Iranian President Hassan Rouhani …").
     introduces: str = ""
+    # The person and the role a "Who is X's lawyer?" question asks about ("Brittney Griner", "lawyer"), or None:
+    # news names them beside each other ("Griner's wife, Cherelle Griner").
+    relation: tuple[str, str] | None = None
 
 
 def parse(question: str) -> Query:
@@ -143,10 +146,28 @@ def parse(question: str) -> Query:
         scene=scene_words(text),
         asks_what_followed=_WHAT_FOLLOWED.search(text) is not None,
         introduces=_introduced(text),
+        relation=_related(text),
     )
 
 
 _WHO_IS = re.compile(r"\s*who\s+(?:is|was)\s+[^?]+?\s*\??\s*", re.IGNORECASE)
+
+
+_WHOSE_ROLE = re.compile(
+    r"\s*who\s+(?:is|was|are|were)\s+(?P<name>[^?]+?)['’]s?\s+(?P<role>(?:[a-z-]+\s+)?[a-z-]+)\s*\??\s*",
+    re.IGNORECASE,
+)
+
+
+def _related(question: str) -> tuple[str, str] | None:
+    """("Brittney Griner", "wife") for "Who is Brittney Griner's wife?"; None for other questions."""
+    match = _WHOSE_ROLE.fullmatch(question)
+    if match is None:
+        return None
+    named = [s for s in subjects(question) if s.kind == "name"]
+    role = match.group("role").split()[-1].lower()
+    role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
+    return (named[0].text, role) if len(named) == 1 else None
 
 
 def _introduced(question: str) -> str:

@@ -72,6 +72,17 @@ def test_who_someone_is_comes_from_the_sentence_that_says_so() -> None:
     assert answer.text.startswith("In his own opening statement, Andino Reynal, an attorney for Jones"), answer.text
 
 
+def test_someone_in_a_role_comes_from_the_sentence_that_names_them_beside_it() -> None:
+    story = _passage("g", "Brittney Griner, who entered a guilty plea, apologized to her family and wife. Biden "
+                          "called Cherelle Griner, Brittney's wife, later that week. Maria Blagovolina and Alexander "
+                          "Boykov, Griner's lawyers in Russia, asked for leniency.")
+    writer = ExtractiveWriter()
+    wife = writer.write("Who is Brittney Griner's wife?", [story])
+    assert wife.text.startswith("Biden called Cherelle Griner, Brittney's wife"), wife.text
+    lawyers = writer.write("Who are Griner's lawyers?", [story])
+    assert lawyers.text.startswith("Maria Blagovolina and Alexander Boykov, Griner's lawyers"), lawyers.text
+
+
 def test_a_headline_repeated_atop_the_story_is_not_quoted() -> None:
     story = _passage("y", "Yellowstone flooding: Waters still raging; visitors evacuated: What we know\n\n"
                           "Record rainfall and rapid snowmelt flooded Yellowstone National Park this week.",

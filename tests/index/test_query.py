@@ -61,3 +61,10 @@ def test_the_measure_a_how_question_asks_for_is_no_word_to_find() -> None:
     query = parse("How far from Earth is the James Webb Space Telescope?")
     assert [s.text for s in query.subjects] == ["Earth", "James Webb Space Telescope"] and query.wants == "number"
     assert [s.text for s in parse("How long did the trial last?").subjects] == ["trial"]
+
+
+def test_a_question_asking_for_someones_role_names_both() -> None:
+    assert parse("Who is Brittney Griner's wife?").relation == ("Brittney Griner", "wife")
+    assert parse("Who are Griner’s lawyers?").relation == ("Griner", "lawyer")
+    assert parse("Who is Hassan Rouhani?").relation is None
+    assert parse("Who is Macron's wife in Paris?").relation is None  # asks more than the role
