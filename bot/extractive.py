@@ -276,7 +276,7 @@ class ExtractiveWriter:
                 # all previous instructions …") are never an answer.
                 if key in seen or len(words(sentence)) < 4 or is_question(sentence) or injected(sentence, fenced):
                     continue
-                if sentence.rstrip().endswith(":") or _repeats_headline(sentence, passage.title):
+                if sentence.rstrip().endswith(":"):
                     continue
                 if known is not None and not names_in(sentence, first_word_counts=True) - known:
                     continue
@@ -421,13 +421,6 @@ def _introducing(query: Query, passages: Sequence[Passage]) -> Candidate | None:
             if says.search(sentence) and not is_question(sentence) and not injected(sentence, fenced):
                 return Candidate(passage, sentence, 0.0, position=position, offset=passage.start + start)
     return None
-
-
-def _repeats_headline(sentence: str, title: str) -> bool:
-    """Whether `sentence` is the story's headline repeated atop it ("Yellowstone flooding: … What we know"): the
-    source line shows it already. A title taken from an untitled story's opening sentence ends as a sentence does,
-    and stays quotable."""
-    return words(sentence) == words(title) and sentence.rstrip("\"'”’) ")[-1:] not in ".!?…"
 
 
 def _dated_elsewhere(sentence: str, period: Period) -> bool:

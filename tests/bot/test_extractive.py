@@ -83,20 +83,6 @@ def test_someone_in_a_role_comes_from_the_sentence_that_names_them_beside_it() -
     assert lawyers.text.startswith("Maria Blagovolina and Alexander Boykov, Griner's lawyers"), lawyers.text
 
 
-def test_a_headline_repeated_atop_the_story_is_not_quoted() -> None:
-    story = _passage("y", "Yellowstone flooding: Waters still raging; visitors evacuated: What we know\n\n"
-                          "Record rainfall and rapid snowmelt flooded Yellowstone National Park this week.",
-                     title="Yellowstone flooding: Waters still raging; visitors evacuated: What we know")
-    question = "What is happening with the Yellowstone flooding?"
-    assert [c.sentence for c in ExtractiveWriter().rank_sentences(question, [story])] == [
-        "Record rainfall and rapid snowmelt flooded Yellowstone National Park this week."
-    ]
-    # An untitled story's title is its opening sentence: that one stays quotable.
-    untitled = _passage("u", "Record rainfall flooded Yellowstone National Park this week.",
-                        title="Record rainfall flooded Yellowstone National Park this week.")
-    assert ExtractiveWriter().rank_sentences(question, [untitled])
-
-
 def test_never_answers_with_a_line_that_announces_a_list() -> None:
     emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
     nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)
