@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,12 +104,6 @@ def obeying(body: dict[str, Any]) -> str:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
 def test_the_injections_are_recognised(case: Injected) -> None:
     assert any(gives_instructions(part) for part in re.split(r"(?<=[.!?])\s+|\n", case.injection) if part.strip())
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,12 +53,6 @@ def replayed(record: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
         return re.sub(r"\[(\d+)\]", lambda m: f"[{now[then[int(m.group(1))]]}]", record["reply"])
 
     return reply
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")
