@@ -81,14 +81,22 @@ async def test_polling_starts_while_the_command_menu_is_still_being_retried(
     assert [c.status for c in api.calls if c.method == "setMyCommands"] == [502, 502, 502, 200]
 
 
-async def test_an_answer_ready_during_a_long_outage_is_delivered_after_it(
-    api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer
-) -> None:
+async def answering_held(
+    api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer, *patience: Any
+) -> tuple[Wrapped, Any]:
+    """The bot started, asked a question, and holding its answer until the test releases `slow.hold`."""
     slow = Wrapped(service, hotel_answer, hold=threading.Event())
-    await start_bot(slow, BRISK)
+    app = await start_bot(slow, *patience)
     api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
     await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
     assert await asyncio.to_thread(slow.held.wait, 10)
+    return slow, app
+
+
+async def test_an_answer_ready_during_a_long_outage_is_delivered_after_it(
+    api: FakeBotAPI, start_bot: StartBot, service: Any, hotel_answer: Answer
+) -> None:
+    slow, _ = await answering_held(api, start_bot, service, hotel_answer, BRISK)
     # A dozen retries long: a reply given up after a fixed number of retries (as it once was, five, after about
     # 16 s at the bot's backoff) is lost; one given up only after its patience is delivered.
     api.drop_connections(1.5)
@@ -108,11 +116,7 @@ async def test_an_answer_is_given_up_with_a_log_line_after_the_patience_runs_out
     hotel_answer: Answer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    slow = Wrapped(service, hotel_answer, hold=threading.Event())
-    await start_bot(slow, replace(BRISK, delivery=0.25))
-    api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
-    await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    assert await asyncio.to_thread(slow.held.wait, 10)
+    slow, _ = await answering_held(api, start_bot, service, hotel_answer, replace(BRISK, delivery=0.25))
     api.drop_connections(1.0)  # four times the patience
     assert slow.hold is not None
     slow.hold.set()  # the answer is ready during the outage
@@ -133,11 +137,7 @@ async def test_stopping_the_bot_gives_up_replies_waiting_for_the_api(
     hotel_answer: Answer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    slow = Wrapped(service, hotel_answer, hold=threading.Event())
-    app = await start_bot(slow)
-    api.push_message("slow " + HOTEL_QUESTION, chat_id=1)
-    await api.wait_for(lambda a: a.sent(1, "sendChatAction"))
-    assert await asyncio.to_thread(slow.held.wait, 10)
+    slow, app = await answering_held(api, start_bot, service, hotel_answer)
     api.drop_connections(120.0)
     assert slow.hold is not None
     slow.hold.set()  # the answer is ready during the outage
