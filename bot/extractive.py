@@ -384,11 +384,20 @@ def _naming_unanswered_parts(answer: Answer, found: Assessment, claims: Sequence
                        missing=tuple(s.text for s in found.unsaid))
     # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials but
     # give no number; no sentence quoted holds the kind of answer the second part asks for.
+    # A quote that speaks of all the part asks about ("… moved to a Russian penal colony where she is due to serve
+    # the remainder of a nine-year … sentence" for "where will she serve her sentence?") answers it as far as the
+    # articles do, though it names no place.
     for part in found.query.parts[1:]:
         asked = parse(part)
-        if asked.wants and not any(holds_answer(asked.wants, claim.sentence, part) for claim in claims):
-            words_asked = tuple(subject.text for subject in asked.subjects if not subject.named)
-            answer = replace(answer, text=f"{answer.text} {not_said(part)}", missing=answer.missing + words_asked)
+        words_asked = tuple(subject for subject in asked.subjects if not subject.named)
+        spoken_of = words_asked and any(
+            all(mentions(evidence(claim.sentence), subject) for subject in words_asked) for claim in claims
+        )
+        if asked.wants and not spoken_of and not any(
+            holds_answer(asked.wants, claim.sentence, part) for claim in claims
+        ):
+            missing = answer.missing + tuple(subject.text for subject in words_asked)
+            answer = replace(answer, text=f"{answer.text} {not_said(part)}", missing=missing)
     return answer
 
 

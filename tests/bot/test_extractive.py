@@ -83,6 +83,17 @@ def test_someone_in_a_role_comes_from_the_sentence_that_names_them_beside_it() -
     assert lawyers.text.startswith("Maria Blagovolina and Alexander Boykov, Griner's lawyers"), lawyers.text
 
 
+def test_a_second_part_a_quote_speaks_of_is_not_called_unanswered() -> None:
+    fine = _passage("f", "The judge fined Brittney Griner 1 million rubles on Thursday.", score=0.7)
+    colony = _passage("c", "Brittney Griner is being moved to a penal colony where she will serve the rest of her "
+                           "sentence.", score=0.6)
+    answer = ExtractiveWriter().write("How much was Brittney Griner fined, and where will she serve her sentence?",
+                                      [fine, colony])
+    # No place name, but the quote speaks of all the part asks about: saying the articles don't answer would
+    # contradict it.
+    assert "penal colony" in answer.text and "don't" not in answer.text, answer.text
+
+
 def test_never_answers_with_a_line_that_announces_a_list() -> None:
     emmys = _passage("e", "The shows that earned the most Emmy nominations this year:\n\nSuccession\n\nTed Lasso")
     nominations = _passage("n", "Succession earned 25 Emmy nominations on Tuesday.", score=0.5)
