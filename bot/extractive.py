@@ -383,10 +383,10 @@ def _naming_unanswered_parts(answer: Answer, found: Assessment, claims: Sequence
         return replace(answer, text=f"{answer.text} {not_said(found.unsaid_part)}",
                        missing=tuple(s.text for s in found.unsaid))
     # "Who ordered the visa ban, and how many officials did it affect?": the articles speak of the officials but
-    # give no number; no sentence quoted holds the kind of answer the second part asks for.
-    # A quote that speaks of all the part asks about ("… moved to a Russian penal colony where she is due to serve
-    # the remainder of a nine-year … sentence" for "where will she serve her sentence?") answers it as far as the
-    # articles do, though it names no place.
+    # give no number; no sentence quoted holds the kind of answer the second part asks for. A quote that speaks of
+    # all the part asks about ("… moved to a Russian penal colony where she is due to serve the remainder of a
+    # nine-year … sentence" for "where will she serve her sentence?") answers it as far as the articles do, though
+    # it names no place.
     for part in found.query.parts[1:]:
         asked = parse(part)
         words_asked = tuple(subject for subject in asked.subjects if not subject.named)

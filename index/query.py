@@ -114,8 +114,8 @@ class Query:
     # Asks what came next ("What did Trump do the day after the failed call?"): news answers in the sentence after
     # the event's, opening "The next day, …".
     asks_what_followed: bool = False
-    # The person a "Who is …?" question asks about ("Who is Hassan Rouhani?"), or "": news says who someone is where
-    # it first names them ("Iranian President Hassan Rouhani …").
+    # The person a "Who is …?" question asks about ("Who is Hassan Rouhani?"), or "": news says who someone is beside
+    # their name ("Bout is a Russian arms dealer", "Iranian President Hassan Rouhani …").
     introduces: str = ""
     # The person and the role a "Who is X's lawyer?" question asks about ("Brittney Griner", "lawyer"), or None:
     # news names them beside each other ("Griner's wife, Cherelle Griner").
@@ -150,9 +150,6 @@ def parse(question: str) -> Query:
     )
 
 
-_WHO_IS = re.compile(r"\s*who\s+(?:is|was)\s+[^?]+?\s*\??\s*", re.IGNORECASE)
-
-
 _WHOSE_ROLE = re.compile(
     r"\s*who\s+(?:is|was|are|were)\s+(?P<name>[^?]+?)['’]s?\s+(?P<role>(?:[a-z-]+\s+)?[a-z-]+)\s*\??\s*",
     re.IGNORECASE,
@@ -168,6 +165,9 @@ def _related(question: str) -> tuple[str, str] | None:
     role = match.group("role").split()[-1].lower()
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     return (named[0].text, role) if len(named) == 1 else None
+
+
+_WHO_IS = re.compile(r"\s*who\s+(?:is|was)\s+[^?]+?\s*\??\s*", re.IGNORECASE)
 
 
 def _introduced(question: str) -> str:
