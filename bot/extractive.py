@@ -31,7 +31,6 @@ from bot.statements import (
     to_the_point,
 )
 from bot.types import Answer, Turn
-from index.periods import Period
 from index.query import Query, Subject, parse
 from index.sentences import is_question, quote_spans
 from index.types import Passage
@@ -182,10 +181,11 @@ class ExtractiveWriter:
             # says something of what is asked: one that only names what the question names ("Lower.com Field will
             # host the 2022 World Cup qualifying match" for "Who won the 2022 World Cup?") answers nothing.
             ranked.sort(key=lambda c: (len(unsaid_in[c.passage.article_id]) > allowed, not _says_some(c, wording)))
-        period = query.period
-        if period is not None:
-            # "Who won the Nobel Peace Prize in 2022?" isn't answered by "Gorbachev won the 1990 Nobel Peace Prize".
-            ranked.sort(key=lambda c: _dated_elsewhere(c.sentence, period))
+        years = _years_asked(query)
+        if years:
+            # "Who won the Nobel Peace Prize in 2022?" isn't answered by "Gorbachev won the 1990 Nobel Peace Prize",
+            # nor "Who beat Serena Williams at the 2022 US Open?" by her 1999 US Open final.
+            ranked.sort(key=lambda c: _dated_elsewhere(c.sentence, years))
         lead = ranked[0] if ranked else None
         unsaid = unsaid_in[lead.passage.article_id] if lead is not None else []
         if lead is not None:
@@ -432,13 +432,22 @@ def _introducing(query: Query, passages: Sequence[Passage]) -> Candidate | None:
     return None
 
 
-def _dated_elsewhere(sentence: str, period: Period) -> bool:
-    """Whether `sentence` names a year, and none of the years of `period`: it speaks of another time."""
-    years = {int(y) for y in _YEAR.findall(sentence)}
-    return bool(years) and not any(period.first.year <= y <= period.last.year for y in years)
+def _years_asked(query: Query) -> set[int]:
+    """The years a question is about: its period's ("in May 2019"), or the years it names ("the 2022 US Open")."""
+    if query.period is not None:
+        return set(range(query.period.first.year, query.period.last.year + 1))
+    return {int(s.text) for s in query.subjects if s.kind == "number" and _YEAR.fullmatch(s.text)}
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+def _dated_elsewhere(sentence: str, years: set[int]) -> bool:
+    """Whether `sentence` names a year, and none of `years`: it speaks of another time. A year after "since" only
+    measures ("its first Stanley Cup since 2001")."""
+    named = {int(y) for y in _YEAR.findall(sentence)}
+    return bool(named) and not named & years
+
+
+# A year, unless it follows "since".
+_YEAR = re.compile(r"(?<!since )\b(?:19|20)\d\d\b")
 
 
 def _says_some(candidate: Candidate, asked: Sequence[Subject]) -> bool:

@@ -246,3 +246,20 @@ def test_asked_about_a_year_a_sentence_about_another_year_does_not_lead() -> Non
     assert writer.rank_sentences(question, [old, new])[0].passage is old  # the better match, of another year
     answer = writer.write(question, [old, new])
     assert answer.text.startswith("The Nobel Peace Prize was won by Ales Bialiatski"), answer.text
+
+
+def test_a_year_naming_the_event_asked_about_counts_too_but_a_year_after_since_does_not() -> None:
+    final = _passage("f", "Serena Williams beat Martina Hingis in the 1999 US Open final to win her first title.",
+                     score=0.9)
+    loss = _passage("l", "Ajla Tomljanovic beat Serena Williams in the third round of the US Open on Friday. "
+                         "It was the last match of her career, at the 2022 tournament.", score=0.5)
+    question = "Who beat Serena Williams at the 2022 US Open?"
+    writer = ExtractiveWriter()
+    assert writer.rank_sentences(question, [final, loss])[0].passage is final  # the better match, of another year
+    answer = writer.write(question, [final, loss])
+    assert answer.text.startswith("Ajla Tomljanovic beat Serena Williams"), answer.text
+    # "since 2001" measures how long it has been; the sentence still speaks of the final asked about.
+    from bot.extractive import _dated_elsewhere
+
+    assert not _dated_elsewhere("The Avalanche won the Stanley Cup, their first since 2001.", {2022})
+    assert _dated_elsewhere("The Lightning won the Stanley Cup in 2020 and 2021.", {2022})
