@@ -113,13 +113,14 @@ class ExtractiveWriter:
         # takes its topic from the conversation, unless it names a time of its own.
         if query.time_only and (not history or query.period is not None):
             return headlines(query, passages, self.max_sentences) or abstention(question)
-        if history and is_follow_up(question):
+        follow_up = bool(history) and is_follow_up(question)
+        if follow_up:
             query = _follow_up(query, history)
         known = None
         if history and _ELSE.search(question):
             known = names_in(history[-1].question + " " + history[-1].answer.text, first_word_counts=True)
         found = self.assess(query, passages, known)
-        if history and is_follow_up(question):
+        if follow_up:
             # "why?" after an answer: a sentence the answer just quoted doesn't answer it again.
             said = " ".join(citation.quote for citation in history[-1].answer.citations)
             fresh = [c for c in found.ranked if c.sentence not in said]

@@ -131,7 +131,7 @@ def with_context(candidate: Candidate, query: Query, quoted: set[str]) -> tuple[
     before. The one before wins when the candidate points back ("he", "its", "the company"); a
     fragment, a question, an order to an AI or a sentence already quoted is never added, nor a next sentence that
     turns to another story."""
-    if _ASKS_WHY_OR_HOW.search(query.text) or query.introduces or query.relation:
+    if query.asks_reason or query.introduces or query.relation:
         # A reason or a manner is no name, and who someone is is said beside their name: a sentence naming someone
         # new holds neither.
         return None
@@ -167,10 +167,6 @@ def _whole_sentence(text: str) -> bool:
     )
 
 
-# "Why did …?", "How did …?" (not "how many"): asks for a reason or a manner.
-_ASKS_WHY_OR_HOW = re.compile(
-    r"\bwhy\b|\bhow\b(?!\s+(?:many|much|long|old|far|big|large|tall|often|soon)\b)", re.IGNORECASE
-)
 # A sentence that opens by pointing back to what the one before named ("He said …", "The company …", "Its …").
 _POINTS_BACK = re.compile(r"(?:[^,]*,\s*)?(?:he|she|it|they|his|her|its|their|this|these|that|those|the)\b", re.I)
 # A next sentence that turns to another story.

@@ -120,6 +120,8 @@ class Query:
     # The person and the role a "Who is X's lawyer?" question asks about ("Brittney Griner", "lawyer"), or None:
     # news names them beside each other ("Griner's wife, Cherelle Griner").
     relation: tuple[str, str] | None = None
+    # Asks for a reason or a manner ("Why did …?", "How did …?", not "how many"): no name or number answers it.
+    asks_reason: bool = False
 
 
 def parse(question: str) -> Query:
@@ -147,7 +149,13 @@ def parse(question: str) -> Query:
         asks_what_followed=_WHAT_FOLLOWED.search(text) is not None,
         introduces=_introduced(text),
         relation=_related(text),
+        asks_reason=_ASKS_REASON.search(text) is not None,
     )
+
+
+_ASKS_REASON = re.compile(
+    r"\bwhy\b|\bhow\b(?!\s+(?:many|much|long|old|far|big|large|tall|often|soon)\b)", re.IGNORECASE
+)
 
 
 _WHOSE_ROLE = re.compile(

@@ -68,3 +68,10 @@ def test_a_question_asking_for_someones_role_names_both() -> None:
     assert parse("Who are Griner’s lawyers?").relation == ("Griner", "lawyer")
     assert parse("Who is Hassan Rouhani?").relation is None
     assert parse("Who is Macron's wife in Paris?").relation is None  # asks more than the role
+
+
+def test_a_question_asking_why_or_how_asks_for_a_reason() -> None:
+    assert parse("Why did Rafael Nadal withdraw from Wimbledon?").asks_reason
+    assert parse("How did Rouhani refuse the call?").asks_reason
+    assert not parse("How many times did Trump try?").asks_reason
+    assert not parse("Who is Hassan Rouhani?").asks_reason
